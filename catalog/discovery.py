@@ -1,0 +1,476 @@
+"""Find the definition files under an import root and say what each one is.
+
+``find_collections`` splits an import root into collections (a repository, a plugin, a
+folder of agents); ``discover`` walks one collection and yields a ``Candidate`` for every
+regular file, in a stable order, with its kind (agent, command, skill) and format
+(Claude Code, Copilot, OpenCode), or the reason it is skipped. ``classify`` holds the
+path rules and can be used alone.
+
+Nothing here imports Django or parses YAML; plugin and marketplace manifests are JSON.
+"""
+
+import json
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+__all__ = ["Candidate", "CollectionInfo", "classify", "discover", "find_collections"]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One file under a collection, and what it is."""
+
+    path: Path  # absolute path of the file
+    relpath: str  # POSIX path relative to the collection root
+    collection_root: Path
+    kind: str | None  # "agent" | "command" | "skill" | None when skipped
+    format: str | None  # "claude-code" | "copilot" | "opencode"
+    namespace: str = ""  # command namespace: plugin name and/or subfolders
+    plugin: str = ""  # the plugin the file belongs to, if any
+    skip_reason: str = ""  # set when kind is None
+
+
+@dataclass(frozen=True)
+class CollectionInfo:
+    """A folder imported as one collection: a repository, a plugin, a marketplace..."""
+
+    root: Path
+    name: str
+    kind: str  # "directory" | "repository" | "plugin" | "marketplace"
+    origin: str  # repository URL / homepage from a manifest when known
+    commit: str  # when known (a .git HEAD)
+    description: str
+
+
+# Folders that are never walked: version control and dependency caches.
+_PRUNED_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", ".tox"})
+# Folders whose presence at a root makes the root itself one collection.
+_DEFINITION_DIRS = frozenset(
+    {
+        "agents",
+        "commands",
+        "skills",
+        "prompts",
+        "chatmodes",
+        "categories",
+        "plugins",
+        "external_plugins",
+        ".claude",
+        ".claude-plugin",
+        ".opencode",
+        ".github",
+    }
+)
+_HEAD_BYTES = 64 * 1024
+
+
+# ---------------------------------------------------------------------------
+# Classification by path (and, for loose files, by content)
+# ---------------------------------------------------------------------------
+
+# Project documents, recognised the way projects name them: in capitals (a command may
+# well be called todo.md or changelog.md), except a few names nobody gives a definition.
+_PROJECT_DOCUMENTS = frozenset(
+    """README CONTRIBUTING CHANGELOG CHANGES HISTORY CODE_OF_CONDUCT SECURITY SUPPORT
+    CLAUDE AGENTS GEMINI AUTHORS MAINTAINERS TODO""".split()
+)
+_ALWAYS_DOCUMENTS = frozenset({"readme", "contributing", "code_of_conduct", "code-of-conduct", "copilot-instructions"})
+# LICENSE, LICENSE.txt, licence.md, COPYING, NOTICE, LICENSE-MIT; not license-checker.md.
+_LICENSES = re.compile(r"(?i:licen[cs]e|copying|notice|unlicense)(?:\.(?i:md|txt|rst))?|LICEN[CS]E[-_][A-Z0-9.-]+")
+_MARKDOWN = (".md", ".markdown")
+_ARGUMENT_MARKERS = ("$ARGUMENTS", "argument-hint")
+
+
+def _starts_with_frontmatter(head):
+    return head.lstrip("\ufeff \t\r\n").startswith("---")
+
+
+def _format_for(parts):
+    if ".opencode" in parts:
+        return "opencode"
+    if ".github" in parts:
+        return "copilot"
+    return "claude-code"
+
+
+def _path_rule(relpath):
+    """What the path alone says: ``(kind, format, namespace, skip_reason)`` or None.
+
+    None means the content decides (a loose file, or an agent folder file that is not
+    Markdown).
+    """
+    *folders, name = relpath.split("/")
+    parts = tuple(folders)
+    lowered = name.lower()
+
+    if lowered == "plugin.json" and (parts[-1:] == (".claude-plugin",) or parts[-2:-1] == ("plugins",)):
+        return None, None, "", "plugin manifest"
+    if lowered == "marketplace.json":
+        return None, None, "", "marketplace manifest"
+    if _LICENSES.fullmatch(name):
+        return None, None, "", "license file"
+    if lowered == "skill.md":
+        return "skill", _format_for(parts), "", ""
+    if lowered.endswith((".agent.md", ".chatmode.md")):
+        return "agent", "copilot", "", ""
+    if lowered.endswith(".prompt.md"):
+        return "command", "copilot", "", ""
+    if lowered.endswith(".instructions.md"):
+        return None, None, "", "not a definition: Copilot instructions file"
+    stem = name.split(".")[0]
+    if (stem.isupper() and stem in _PROJECT_DOCUMENTS) or stem.lower() in _ALWAYS_DOCUMENTS:
+        return None, None, "", f"not a definition: {name}"
+
+    markdown = lowered.endswith(_MARKDOWN)
+    for index in range(len(parts) - 1, -1, -1):
+        folder = parts[index]
+        if folder in ("agent", "agents") and (folder == "agents" or _under_opencode(parts, index)):
+            return ("agent", _format_for(parts), "", "") if markdown else None
+        if folder in ("command", "commands") and (folder == "commands" or _under_opencode(parts, index)):
+            if not markdown:
+                return None, None, "", "not a definition: not Markdown"
+            return "command", _format_for(parts), ":".join(parts[index + 1 :]), ""
+    if _in_skill_folder(parts):
+        return None, None, "", "skill resource"
+    return None
+
+
+def _under_opencode(parts, index):
+    return index > 0 and parts[index - 1] == ".opencode"
+
+
+def _in_skill_folder(parts):
+    """True for files inside ``skills/<name>/`` (SKILL.md itself was matched before)."""
+    return any(folder in ("skills", "skill") and len(parts) - index >= 2 for index, folder in enumerate(parts))
+
+
+def classify(relpath, head=""):
+    """Say what the file at ``relpath`` is: ``(kind, format, namespace, skip_reason)``.
+
+    ``head`` is the start of the file's text, needed only for files the path does not
+    decide: a loose Markdown file with frontmatter is a command when it takes arguments
+    (``$ARGUMENTS``, ``argument-hint``) and an agent otherwise; a file with another
+    extension is an agent only when it opens with a frontmatter fence.
+    """
+    decided = _path_rule(relpath)
+    if decided is not None:
+        return decided
+    parts = tuple(relpath.split("/"))
+    if not _starts_with_frontmatter(head):
+        if relpath.lower().endswith(_MARKDOWN):
+            return None, None, "", "not a definition: no frontmatter"
+        return None, None, "", "not a definition: not Markdown"
+    in_agent_folder = any(folder in ("agent", "agents") for folder in parts[:-1])
+    if not in_agent_folder and relpath.lower().endswith(_MARKDOWN) and any(m in head for m in _ARGUMENT_MARKERS):
+        return "command", _format_for(parts), "", ""
+    return "agent", _format_for(parts), "", ""
+
+
+# ---------------------------------------------------------------------------
+# Plugins and marketplaces
+# ---------------------------------------------------------------------------
+
+
+def _read_json(path):
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            data = json.load(handle)
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+@dataclass(frozen=True)
+class _Plugin:
+    root: str  # POSIX path of the plugin folder relative to the collection root ("" = root)
+    name: str
+    listed: dict  # relpath -> kind, for files the manifest lists explicitly
+
+
+def _plugins(collection_root, manifests):
+    """Plugins declared by ``.claude-plugin/plugin.json`` or ``plugins/*/plugin.json``."""
+    plugins = []
+    for relpath in manifests:
+        pure = PurePosixPath(relpath)
+        plugin_dir = pure.parent.parent if pure.parent.name == ".claude-plugin" else pure.parent
+        data = _read_json(collection_root / relpath)
+        root = "" if str(plugin_dir) == "." else str(plugin_dir)
+        name = str(data.get("name") or plugin_dir.name or collection_root.name)
+        listed = {}
+        for kind, key in (("agent", "agents"), ("command", "commands"), ("skill", "skills")):
+            entries = data.get(key)
+            for entry in entries if isinstance(entries, list) else [entries]:
+                if isinstance(entry, str):
+                    target = os.path.normpath(os.path.join(root or ".", entry)).replace(os.sep, "/")
+                    listed[target] = kind
+        plugins.append(_Plugin(root, name, listed))
+    # Deepest first, so the nearest plugin wins.
+    return sorted(plugins, key=lambda plugin: plugin.root.count("/") + bool(plugin.root), reverse=True)
+
+
+def _plugin_for(relpath, plugins):
+    for plugin in plugins:
+        if not plugin.root or relpath.startswith(plugin.root + "/"):
+            return plugin
+    return None
+
+
+def _listed_kind(relpath, plugin):
+    """The kind a plugin manifest gives the file, listed itself or through its folder."""
+    if plugin is None:
+        return None
+    for target, kind in plugin.listed.items():
+        if relpath == target or relpath.startswith(target + "/"):
+            return kind
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Walking a collection
+# ---------------------------------------------------------------------------
+
+
+def _walk(collection_root):
+    """Every entry to report, as ``(relpath, absolute path, skip reason or None)``.
+
+    Symlinks are never followed: a symlink that leaves the collection is reported as
+    skipped; one that stays inside is reported as a duplicate of what it points to, which
+    the walk reaches on its own.
+    """
+    root = collection_root.resolve()
+    entries = []
+    # Plain strings and os.scandir: pathlib costs more than the walk itself here.
+    for dirpath, dirnames, _ in os.walk(root):
+        prefix = os.path.relpath(dirpath, root).replace(os.sep, "/")
+        prefix = "" if prefix == "." else prefix + "/"
+        dirnames[:] = [d for d in dirnames if d not in _PRUNED_DIRS]
+        with os.scandir(dirpath) as scan:
+            for entry in scan:
+                path = Path(entry.path)
+                if entry.is_symlink():
+                    if entry.name in dirnames:
+                        dirnames.remove(entry.name)
+                    entries.append(_symlink_entry(root, prefix + entry.name, path))
+                elif entry.is_file():
+                    entries.append((prefix + entry.name, path, None))
+                elif not entry.is_dir():
+                    entries.append((prefix + entry.name, path, "not a regular file"))
+    return sorted(entries, key=lambda entry: entry[0])
+
+
+def _symlink_entry(root, relpath, path):
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return relpath, path, "broken symlink"
+    if not target.is_relative_to(root):
+        return relpath, path, "symlink leaves the import root"
+    return relpath, path, f"symlink to {target.relative_to(root).as_posix()} (walked at its real path)"
+
+
+def _read_head(path):
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(_HEAD_BYTES).decode("utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def discover(collection_root) -> Iterator[Candidate]:
+    """Yield a ``Candidate`` for every file under the collection, sorted by path.
+
+    Version-control and dependency folders (``.git``, ``node_modules``...) are not walked.
+    """
+    collection_root = Path(collection_root).resolve()
+    entries = _walk(collection_root)
+    manifests = [
+        relpath
+        for relpath, _, skip in entries
+        if skip is None and _path_rule(relpath) == (None, None, "", "plugin manifest")
+    ]
+    plugins = _plugins(collection_root, manifests)
+    # Folders holding a SKILL.md: their other files are the skill's resources, wherever they are.
+    skill_dirs = {
+        r.rpartition("/")[0] for r, _, skip in entries if skip is None and r.rpartition("/")[2].lower() == "skill.md"
+    }
+    skill_dirs.discard("")
+
+    for relpath, path, skip in entries:
+        if skip is not None:
+            yield Candidate(path, relpath, collection_root, None, None, skip_reason=skip)
+            continue
+        plugin = _plugin_for(relpath, plugins)
+        decided = _path_rule(relpath)
+        if decided is None:
+            decided = classify(relpath, _read_head(path))
+            kind, fmt, namespace, skip_reason = decided
+            listed = _listed_kind(relpath, plugin)
+            if listed and (kind or "not a definition" in skip_reason):
+                kind, fmt, skip_reason = listed, fmt or _format_for(relpath.split("/")), ""
+            elif _inside(relpath, skill_dirs):
+                kind, fmt, skip_reason = None, None, "skill resource"
+            decided = kind, fmt, namespace, skip_reason
+        kind, fmt, namespace, skip_reason = decided
+        plugin_name = plugin.name if plugin else ""
+        if kind == "command" and plugin_name:
+            namespace = ":".join(part for part in (plugin_name, namespace) if part)
+        yield Candidate(
+            path=path,
+            relpath=relpath,
+            collection_root=collection_root,
+            kind=kind,
+            format=fmt if kind else None,
+            namespace=namespace if kind == "command" else "",
+            plugin=plugin_name,
+            skip_reason=skip_reason,
+        )
+
+
+def _inside(relpath, folders):
+    """True when one of the folders (POSIX relpaths) is an ancestor of relpath."""
+    folder = relpath.rpartition("/")[0]
+    while folder:
+        if folder in folders:
+            return True
+        folder = folder.rpartition("/")[0]
+    return False
+
+
+# ---------------------------------------------------------------------------
+# Collections
+# ---------------------------------------------------------------------------
+
+
+def find_collections(root):
+    """Split an import root into collections.
+
+    A root that directly holds definition files or definition folders is one collection;
+    otherwise each immediate subfolder holding a definition file is one (so a folder of
+    cloned repositories gives one collection per repository). A file gives its folder.
+    """
+    root = Path(root).resolve()
+    if root.is_file():
+        return [_collection_info(root.parent)]
+    if _is_collection_root(root):
+        return [_collection_info(root)]
+    return [
+        _collection_info(child)
+        for child in sorted(root.iterdir(), key=lambda p: p.name)
+        if child.is_dir() and not child.is_symlink() and child.name not in _PRUNED_DIRS and _holds_definitions(child)
+    ]
+
+
+def _is_collection_root(root):
+    for child in root.iterdir():
+        if child.is_dir() and child.name in _DEFINITION_DIRS:
+            return True
+        if child.is_file() and classify(child.name, _read_head(child))[0] is not None:
+            return True
+    return False
+
+
+def _holds_definitions(folder):
+    """True as soon as one file under the folder classifies as a definition."""
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = [d for d in dirnames if d not in _PRUNED_DIRS]
+        current = Path(dirpath)
+        for name in filenames:
+            path = current / name
+            if path.is_symlink() or not path.is_file():
+                continue
+            relpath = path.relative_to(folder).as_posix()
+            decided = _path_rule(relpath) or classify(relpath, _read_head(path))
+            if decided[0]:
+                return True
+    return False
+
+
+def _collection_info(root):
+    marketplace = _first_json(
+        root, (".claude-plugin/marketplace.json", ".github/plugin/marketplace.json", "marketplace.json")
+    )
+    plugin = _first_json(root, (".claude-plugin/plugin.json", "plugin.json"))
+    if marketplace:
+        kind = "marketplace"
+    elif plugin:
+        kind = "plugin"
+    elif (root / ".git").exists():
+        kind = "repository"
+    else:
+        kind = "directory"
+    manifest = marketplace or plugin
+    metadata = manifest.get("metadata") if isinstance(manifest.get("metadata"), dict) else {}
+    description = manifest.get("description") or metadata.get("description") or ""
+    return CollectionInfo(
+        root=root,
+        name=_collection_name(root.name),
+        kind=kind,
+        origin=_origin(root, plugin, marketplace),
+        commit=_git_head(root),
+        description=str(description),
+    )
+
+
+def _first_json(root, relpaths):
+    for relpath in relpaths:
+        if (root / relpath).is_file():
+            data = _read_json(root / relpath)
+            if data:
+                return data
+    return {}
+
+
+def _collection_name(folder):
+    """``owner__repo`` (how the corpus names cloned repositories) reads as ``owner/repo``."""
+    owner, sep, rest = folder.partition("__")
+    if not sep or not owner or not rest:
+        return folder
+    repo, sep, variant = rest.partition("__")
+    return f"{owner}/{repo}" + (f" ({variant})" if sep and variant else "")
+
+
+def _origin(root, plugin, marketplace):
+    for manifest in (plugin, marketplace):
+        for key in ("repository", "homepage"):
+            value = manifest.get(key)
+            if isinstance(value, dict):
+                value = value.get("url")
+            if isinstance(value, str) and value.strip():
+                return value.strip()
+    return _git_remote(root)
+
+
+def _git_remote(root):
+    try:
+        config = (root / ".git" / "config").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    match = re.search(r'\[remote "origin"\][^\[]*?url\s*=\s*(\S+)', config)
+    return match.group(1) if match else ""
+
+
+def _git_head(root):
+    git = root / ".git"
+    try:
+        head = (git / "HEAD").read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
+    if not head.startswith("ref:"):
+        return head if re.fullmatch(r"[0-9a-f]{40,64}", head) else ""
+    ref = head[4:].strip()
+    try:
+        return (git / ref).read_text(encoding="utf-8").strip()
+    except OSError:
+        pass
+    try:
+        packed = (git / "packed-refs").read_text(encoding="utf-8")
+    except OSError:
+        return ""
+    for line in packed.splitlines():
+        sha, _, name = line.partition(" ")
+        if name.strip() == ref:
+            return sha
+    return ""

@@ -1,0 +1,262 @@
+"""Tests for catalog.discovery: path classification, plugins, symlinks and collections."""
+
+import csv
+import json
+import os
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from catalog.discovery import classify, discover, find_collections
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+CORPUS = SHARED / "corpus"
+
+FRONTMATTER = "---\nname: x\ndescription: d\n---\nBody.\n"
+
+
+def write(root, relpath, text=FRONTMATTER):
+    path = root / relpath
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --- classify --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("relpath", "expected"),
+    [
+        ("agents/reviewer.md", ("agent", "claude-code", "")),
+        (".claude/agents/reviewer.md", ("agent", "claude-code", "")),
+        ("plugins/p/agents/deep/reviewer.md", ("agent", "claude-code", "")),
+        ("skills/pdf/agents/grader.md", ("agent", "claude-code", "")),
+        ("agents/license-checker.md", ("agent", "claude-code", "")),
+        ("commands/ship.md", ("command", "claude-code", "")),
+        ("commands/agency/work.md", ("command", "claude-code", "agency")),
+        ("commands/a/b/c.md", ("command", "claude-code", "a:b")),
+        ("commands/project/todo.md", ("command", "claude-code", "project")),
+        (".claude/commands/lint.md", ("command", "claude-code", "")),
+        ("skills/pdf/SKILL.md", ("skill", "claude-code", "")),
+        ("template/SKILL.md", ("skill", "claude-code", "")),
+        (".opencode/skill/router/SKILL.md", ("skill", "opencode", "")),
+        ("agents/reviewer.agent.md", ("agent", "copilot", "")),
+        (".github/agents/reviewer.agent.md", ("agent", "copilot", "")),
+        ("chatmodes/4.1-Beast.chatmode.md", ("agent", "copilot", "")),
+        ("prompts/write-docs.prompt.md", ("command", "copilot", "")),
+        (".opencode/agent/reviewer.md", ("agent", "opencode", "")),
+        (".opencode/agents/sub/reviewer.md", ("agent", "opencode", "")),
+        (".opencode/command/commit.md", ("command", "opencode", "")),
+        (".opencode/commands/git/commit.md", ("command", "opencode", "git")),
+    ],
+)
+def test_classify_definition_paths(relpath, expected):
+    """Definition paths are recognised from the path alone, whatever the content."""
+    kind, fmt, namespace, skip = classify(relpath)
+    assert (kind, fmt, namespace) == expected
+    assert skip == ""
+
+
+@pytest.mark.parametrize(
+    ("relpath", "reason"),
+    [
+        ("README.md", "not a definition: README.md"),
+        ("agents/README.md", "not a definition: README.md"),
+        ("CONTRIBUTING.md", "not a definition: CONTRIBUTING.md"),
+        ("CHANGELOG.md", "not a definition: CHANGELOG.md"),
+        ("CLAUDE.md", "not a definition: CLAUDE.md"),
+        ("AGENTS.md", "not a definition: AGENTS.md"),
+        ("LICENSE", "license file"),
+        ("skills/pdf/LICENSE.txt", "license file"),
+        ("LICENSE-MIT", "license file"),
+        ("skills/pdf/reference.md", "skill resource"),
+        ("skills/pdf/scripts/tool.md", "skill resource"),
+        (".claude-plugin/plugin.json", "plugin manifest"),
+        ("plugins/foo/plugin.json", "plugin manifest"),
+        ("plugins/foo/.claude-plugin/plugin.json", "plugin manifest"),
+        (".claude-plugin/marketplace.json", "marketplace manifest"),
+        (".github/copilot-instructions.md", "not a definition: copilot-instructions.md"),
+        ("instructions/python.instructions.md", "not a definition: Copilot instructions file"),
+    ],
+)
+def test_classify_skipped_paths(relpath, reason):
+    """Documents, licences, manifests and skill resources are skipped with a reason."""
+    kind, fmt, _, skip = classify(relpath, FRONTMATTER)
+    assert (kind, fmt) == (None, None)
+    assert skip == reason
+
+
+def test_classify_lowercase_document_names_in_definition_folders_are_definitions():
+    """commands/changelog.md is a command; only capitalised project documents are skipped."""
+    assert classify("commands/changelog.md")[0] == "command"
+    assert classify("agents/security.md")[0] == "agent"
+
+
+def test_classify_loose_markdown_by_content():
+    """A loose Markdown file with frontmatter: a command if it takes arguments, else an agent."""
+    takes_arguments = "---\ndescription: Search\n---\nQuery: $ARGUMENTS\n"
+    hinted = "---\ndescription: d\nargument-hint: [name]\n---\n"
+    assert classify("tools/catalog/search.md", takes_arguments)[:2] == ("command", "claude-code")
+    assert classify("tools/catalog/fetch.md", hinted)[:2] == ("command", "claude-code")
+    assert classify("categories/01/backend.md", FRONTMATTER)[:2] == ("agent", "claude-code")
+    assert classify("docs/guide.md", "# Guide\n\ntext") == (None, None, "", "not a definition: no frontmatter")
+
+
+def test_classify_other_extensions_need_a_frontmatter_fence():
+    """A .txt file (or a file without extension) is an agent only when it opens with '---'."""
+    assert classify("seeds/000_x.txt", FRONTMATTER)[:2] == ("agent", "claude-code")
+    assert classify("agents/flutter-dev", FRONTMATTER)[:2] == ("agent", "claude-code")
+    assert classify("agents/config.json", '{"a": 1}')[0] is None
+    assert classify("notes.txt", "plain text")[3] == "not a definition: not Markdown"
+
+
+# --- discover --------------------------------------------------------------------------
+
+
+def candidates(root):
+    return {c.relpath: c for c in discover(root)}
+
+
+def test_plugin_namespaces_commands(tmp_path):
+    """Commands in a plugin take the plugin name, then their subfolders, as namespace."""
+    write(tmp_path, "plugins/foo/.claude-plugin/plugin.json", json.dumps({"name": "foo"}))
+    write(tmp_path, "plugins/foo/commands/bar.md")
+    write(tmp_path, "plugins/foo/commands/agency/work.md")
+    write(tmp_path, "plugins/foo/agents/helper.md")
+    write(tmp_path, "commands/loose.md")
+    found = {relpath: (c.kind, c.namespace, c.plugin, c.skip_reason) for relpath, c in candidates(tmp_path).items()}
+    assert found == {
+        "commands/loose.md": ("command", "", "", ""),
+        "plugins/foo/.claude-plugin/plugin.json": (None, "", "foo", "plugin manifest"),
+        "plugins/foo/agents/helper.md": ("agent", "", "foo", ""),
+        "plugins/foo/commands/agency/work.md": ("command", "foo:agency", "foo", ""),
+        "plugins/foo/commands/bar.md": ("command", "foo", "foo", ""),
+    }
+
+
+def test_plugin_manifest_lists_agents(tmp_path):
+    """Files a plugin.json lists under "agents" are agents even if they mention $ARGUMENTS."""
+    manifest = {"name": "lang", "agents": ["./python-pro.md"]}
+    write(tmp_path, "categories/02-lang/.claude-plugin/plugin.json", json.dumps(manifest))
+    write(tmp_path, "categories/02-lang/python-pro.md", FRONTMATTER + "Pass $ARGUMENTS along.\n")
+    [agent] = [c for c in discover(tmp_path) if c.kind]
+    assert (agent.relpath, agent.kind, agent.plugin) == ("categories/02-lang/python-pro.md", "agent", "lang")
+
+
+def test_files_beside_a_skill_are_resources(tmp_path):
+    """Any file in a folder holding SKILL.md is a skill resource, even outside skills/."""
+    write(tmp_path, "template/SKILL.md")
+    write(tmp_path, "template/notes.md")
+    found = candidates(tmp_path)
+    assert found["template/SKILL.md"].kind == "skill"
+    assert found["template/notes.md"].skip_reason == "skill resource"
+
+
+def test_symlinks_leaving_the_root_are_not_followed(tmp_path):
+    """Symlinked files and folders pointing outside the collection are skipped, not read."""
+    outside = tmp_path / "outside"
+    write(outside, "secret.md")
+    write(outside, "agents/leak.md")
+    root = tmp_path / "root"
+    write(root, "agents/real.md")
+    os.symlink(outside / "secret.md", root / "agents" / "linked.md")
+    os.symlink(outside / "agents", root / "more-agents")
+    os.symlink(root / "agents" / "real.md", root / "agents" / "alias.md")
+    os.symlink(root / "missing.md", root / "agents" / "broken.md")
+    found = candidates(root)
+    assert found["agents/real.md"].kind == "agent"
+    assert found["agents/linked.md"].skip_reason == "symlink leaves the import root"
+    assert found["more-agents"].skip_reason == "symlink leaves the import root"
+    assert found["agents/alias.md"].skip_reason == "symlink to agents/real.md (walked at its real path)"
+    assert found["agents/broken.md"].skip_reason == "broken symlink"
+    assert not any("leak" in relpath for relpath in found)
+
+
+def test_discover_yields_each_file_once_in_sorted_order(tmp_path):
+    """Every regular file comes out exactly once, sorted by relative path, every time."""
+    for relpath in ("b/agents/z.md", "a/commands/y.md", "agents/x.md", "README.md", "zz.txt"):
+        write(tmp_path, relpath)
+    write(tmp_path, ".git/HEAD", "ref: refs/heads/main\n")
+    first = [c.relpath for c in discover(tmp_path)]
+    assert first == sorted(first)
+    assert first == [c.relpath for c in discover(tmp_path)]
+    assert Counter(first) == Counter(["README.md", "a/commands/y.md", "agents/x.md", "b/agents/z.md", "zz.txt"])
+
+
+# --- find_collections ------------------------------------------------------------------
+
+
+def test_root_with_definition_folders_is_one_collection(tmp_path):
+    """A root holding agents/ (or .claude/, skills/...) is itself the collection."""
+    write(tmp_path, "agents/a.md")
+    write(tmp_path, "docs/agents/b.md")
+    [collection] = find_collections(tmp_path)
+    assert collection.root == tmp_path.resolve()
+    assert collection.kind == "directory"
+
+
+def test_root_of_repositories_gives_one_collection_each(tmp_path):
+    """Without definitions of its own, each subfolder holding definitions is a collection."""
+    write(tmp_path, "README.md", "# Index\n")
+    write(tmp_path, "acme__tools/.claude/agents/a.md")
+    write(tmp_path, "acme__tools/.git/HEAD", "ref: refs/heads/main\n")
+    write(tmp_path, "acme__tools/.git/refs/heads/main", "0123456789abcdef0123456789abcdef01234567\n")
+    write(tmp_path, "acme__tools/.git/config", '[remote "origin"]\n\turl = https://example.com/acme/tools.git\n')
+    manifest = {"name": "market", "metadata": {"description": "Plugins."}, "plugins": []}
+    write(tmp_path, "bob__market/.claude-plugin/marketplace.json", json.dumps(manifest))
+    write(tmp_path, "bob__market/plugins/p/commands/c.md")
+    write(tmp_path, "empty/notes.txt", "nothing here")
+    tools, market = find_collections(tmp_path)
+    assert (tools.name, tools.kind) == ("acme/tools", "repository")
+    assert tools.commit == "0123456789abcdef0123456789abcdef01234567"
+    assert tools.origin == "https://example.com/acme/tools.git"
+    assert (market.name, market.kind, market.description) == ("bob/market", "marketplace", "Plugins.")
+
+
+def test_single_file_gives_its_folder(tmp_path):
+    """Importing one file imports the folder it is in."""
+    path = write(tmp_path, "x.txt")
+    [collection] = find_collections(path)
+    assert collection.root == tmp_path.resolve()
+
+
+# --- the corpus ------------------------------------------------------------------------
+
+
+def manifest_counts():
+    """MANIFEST.tsv rows by corpus folder: ``owner/repo`` is ``owner__repo``; a repository
+    listed twice has its first row for the current copy and the next for ``__legacy``."""
+    counts = {}
+    with open(CORPUS / "MANIFEST.tsv", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            folder = row["repo"].replace("/", "__")
+            if folder in counts:
+                folder += "__legacy"
+            counts[folder] = Counter(
+                agent=int(row["n_agent_files"]), command=int(row["n_command_files"]), skill=int(row["n_skill_files"])
+            )
+    return counts
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not present")
+def test_corpus_counts_match_manifest():
+    """Agents, commands and skills per collection match MANIFEST.tsv."""
+    expected = manifest_counts()
+    collections = find_collections(CORPUS)
+    assert sorted(c.root.name for c in collections) == sorted(expected)
+    for collection in collections:
+        found = Counter(c.kind for c in discover(collection.root) if c.kind)
+        print(f"{collection.root.name}: {dict(found)}")
+        assert found == expected[collection.root.name], collection.root.name
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not present")
+def test_corpus_skips_only_manifests_and_licences():
+    """Every skipped corpus file is a manifest or a licence (the corpus holds nothing else)."""
+    reasons = Counter(
+        c.skip_reason for collection in find_collections(CORPUS) for c in discover(collection.root) if not c.kind
+    )
+    print(dict(reasons))
+    assert set(reasons) <= {"plugin manifest", "marketplace manifest", "license file"}
