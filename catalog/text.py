@@ -7,6 +7,7 @@ build on these functions so that a heading means the same thing everywhere.
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 # ---------------------------------------------------------------------------
 # Mojibake: UTF-8 bytes that were decoded as cp1252 and saved again as UTF-8.
@@ -137,11 +138,14 @@ _POSSESSIVE = re.compile(r"^(?:your|my|the agent'?s)\s+", re.IGNORECASE)
 
 def strip_symbols(text):
     """Drop emoji, pictographs and invisible joiners; keep letters, digits and punctuation."""
+    if text.isascii():
+        return text
     return "".join(
         c for c in text if c not in _INVISIBLE and unicodedata.category(c) not in _EMOJI_CATEGORIES
     )
 
 
+@lru_cache(maxsize=8192)
 def normalize_heading(heading):
     """Reduce a heading to the words that identify it.
 
@@ -173,6 +177,9 @@ _ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$"
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 
+# Parsing, extraction and edge detection each ask for the same file's sections in turn;
+# the result is an immutable tuple, so sharing it is safe.
+@lru_cache(maxsize=16)
 def split_sections(body, first_line=1):
     """Split Markdown into sections at ATX headings, ignoring headings inside code fences.
 

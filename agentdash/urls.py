@@ -1,0 +1,8 @@
+"""Top-level URLs: Django admin under /admin/ (the catalog pages follow)."""
+
+from django.contrib import admin
+from django.urls import path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,52 @@
+"""Everything the importer derives from one file, in pure Python.
+
+Kept free of Django so that worker processes can import it cheaply: the importer analyses
+many files in parallel, then writes the results in one transaction.
+"""
+
+from dataclasses import dataclass, replace
+from pathlib import PurePosixPath
+
+from . import collaboration, extraction, parsing
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A parsed file with its items and collaboration mentions, or the reason it was rejected."""
+
+    parsed: parsing.ParsedFile | None
+    items: tuple = ()
+    edges: tuple = ()
+    rejection: parsing.Problem | None = None
+
+
+def analyse(raw, relpath, kind, fmt, namespace=""):
+    """Parse one file and extract what the catalog stores; never raises."""
+    try:
+        parsed = parsing.parse_definition(raw, relpath, kind, fmt, namespace)
+    except parsing.Rejected as rejected:
+        return Analysis(parsed=None, rejection=rejected.problem)
+    except Exception as error:  # noqa: BLE001 - one bad file must never abort the others
+        problem = parsing.Problem("error", "parser-crash", f"The parser failed: {type(error).__name__}: {error}")
+        return Analysis(parsed=None, rejection=problem)
+    try:
+        items = extraction.extract_items(parsed.body, first_line=parsed.body_line)
+        edges = ()
+        if parsed.kind in ("agent", "command"):
+            self_names = {parsed.slug, parsed.name, PurePosixPath(relpath).stem}
+            edges = collaboration.extract_edges(
+                parsed.body, parsed.frontmatter, self_names=self_names, first_line=parsed.body_line
+            )
+    except Exception as error:  # noqa: BLE001 - keep the definition even if an extractor trips
+        problem = parsing.Problem("warning", "extractor-crash", f"Extraction failed: {type(error).__name__}: {error}")
+        return Analysis(parsed=_with_problem(parsed, problem))
+    return Analysis(parsed=parsed, items=items, edges=edges)
+
+
+def analyse_batch(jobs):
+    """``analyse`` over a list of argument tuples: one task per batch keeps pickling cheap."""
+    return [analyse(*job) for job in jobs]
+
+
+def _with_problem(parsed, problem):
+    return replace(parsed, problems=parsed.problems + (problem,))

@@ -1,0 +1,9 @@
+"""App configuration for the catalog of agent definitions."""
+
+from django.apps import AppConfig
+
+
+class CatalogConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "catalog"
+    verbose_name = "Agent catalog"

@@ -1,0 +1,100 @@
+"""Shared fixtures: paths to the real corpus and seeds, imports, and a real Chromium page."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+CORPUS = SHARED / "corpus"
+SEEDS = SHARED / "seeds"
+SAMPLE = REPO / "catalog" / "sample_catalog"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+
+# Playwright's sync API runs an event loop in this thread; Django would otherwise refuse
+# database access from the test body while the browser is open.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def import_tree():
+    """Import one or more paths and return the report; the database is the test's own."""
+    from catalog.importer import import_paths
+
+    def run(*paths, collection=None):
+        _, report = import_paths([str(p) for p in paths], collection_name=collection)
+        return report
+
+    return run
+
+
+@pytest.fixture
+def sample_catalog(db, import_tree):
+    """The bundled sample catalog, imported under the name the demo uses."""
+    return import_tree(SAMPLE, collection="Acme Studio (sample)")
+
+
+# ---------------------------------------------------------------------------
+# Real Chromium through Playwright
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright. Missing Chromium fails the run, never skips it."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (./dev test does).")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+# Recorded in the page itself, so a violation is seen even when Chromium does not log it.
+_CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__cspViolations.push(e.violatedDirective + " " + e.blockedURI);
+});
+"""
+
+
+class PageProbe:
+    """A Playwright page that remembers console errors, page errors and CSP violations."""
+
+    def __init__(self, page):
+        self.page = page
+        self.errors = []
+        page.on("console", lambda msg: msg.type == "error" and self.errors.append(f"console: {msg.text}"))
+        page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
+        page.add_init_script(_CSP_LISTENER)
+
+    def csp_violations(self):
+        return self.page.evaluate("window.__cspViolations || []")
+
+    def assert_clean(self):
+        """No console errors, no uncaught exceptions, no CSP violations on the current page."""
+        problems = self.errors + [f"csp: {v}" for v in self.csp_violations()]
+        assert problems == [], problems
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    probe = PageProbe(context.new_page())
+    probe.page.set_default_timeout(15_000)
+    yield probe
+    context.close()

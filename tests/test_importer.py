@@ -1,0 +1,236 @@
+"""The importer service and the import_agents command, on SQLite and PostgreSQL alike."""
+
+import csv
+import json
+import os
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from catalog import importer
+from catalog.models import Collection, Definition, DefinitionVersion, Edge, ImportRun, Item, Problem
+from tests.conftest import CORPUS, SEEDS
+
+pytestmark = pytest.mark.django_db
+
+AGENT = """---
+name: {name}
+description: {description}
+tools: Read, Grep, Bash(git:*)
+model: sonnet
+---
+
+# {title}
+
+## Core Responsibilities
+- Keep the {name} promises.
+
+## Success Metrics
+- Review turnaround under 4 hours.
+"""
+
+
+def write_agent(root, name, description="Reviews things carefully.", title=None):
+    path = root / "agents" / f"{name}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(AGENT.format(name=name, description=description, title=title or name.title()))
+    return path
+
+
+def adds_up(report):
+    return report.found == report.created + report.updated + report.unchanged + report.skipped + report.rejected
+
+
+def test_import_creates_definitions_with_derived_rows(tmp_path, import_tree):
+    """A small tree imports into one collection with tools, items and provenance kept."""
+    write_agent(tmp_path, "code-reviewer")
+    (tmp_path / "README.md").write_text("# Not an agent\n")
+    report = import_tree(tmp_path)
+
+    assert (report.found, report.created, report.skipped, report.rejected) == (2, 1, 1, 0)
+    assert adds_up(report)
+    agent = Definition.objects.get()
+    assert agent.collection.name == tmp_path.name
+    assert (agent.kind, agent.format, agent.slug, agent.model) == ("agent", "claude-code", "code-reviewer", "sonnet")
+    assert agent.source_path == "agents/code-reviewer.md"
+    assert bytes(agent.raw) == (tmp_path / "agents/code-reviewer.md").read_bytes()
+    assert len(agent.sha256) == 64
+    links = list(agent.tool_links.select_related("tool"))
+    assert [(link.tool.name, link.pattern) for link in links] == [("Read", ""), ("Grep", ""), ("Bash", "git:*")]
+    assert set(agent.items.values_list("field", flat=True)) == {"responsibility", "metric"}
+
+
+def test_reimport_of_unchanged_tree_changes_nothing(tmp_path, import_tree):
+    """Idempotent: the second import of the same files reports only unchanged ones."""
+    write_agent(tmp_path, "a")
+    write_agent(tmp_path, "b")
+    import_tree(tmp_path)
+    before = list(Definition.objects.values_list("pk", "sha256", "imported_at"))
+    second = import_tree(tmp_path)
+    assert (second.created, second.updated, second.unchanged) == (0, 0, 2)
+    assert list(Definition.objects.values_list("pk", "sha256", "imported_at")) == before
+
+
+def test_changed_file_is_updated_and_previous_version_kept(tmp_path, import_tree):
+    """A changed file updates its definition in place and keeps the old content as a version."""
+    path = write_agent(tmp_path, "a", description="First words.")
+    import_tree(tmp_path)
+    old_raw = path.read_bytes()
+    write_agent(tmp_path, "a", description="Second words.")
+    report = import_tree(tmp_path)
+
+    assert (report.created, report.updated) == (0, 1)
+    agent = Definition.objects.get()
+    assert agent.description == "Second words."
+    version = DefinitionVersion.objects.get(definition=agent)
+    assert bytes(version.raw) == old_raw
+    assert agent.items.count() == 2  # derived rows replaced, not duplicated
+
+
+def test_vanished_file_is_marked_missing_not_deleted(tmp_path, import_tree):
+    """A file that disappears upstream stays in the catalog, marked missing."""
+    write_agent(tmp_path, "a")
+    gone = write_agent(tmp_path, "b")
+    import_tree(tmp_path)
+    gone.unlink()
+    report = import_tree(tmp_path)
+    assert report.missing == 1
+    assert Definition.objects.get(slug="b").missing is True
+    assert Definition.objects.get(slug="a").missing is False
+
+
+def test_one_bad_file_is_recorded_and_never_aborts_the_others(tmp_path, import_tree):
+    """An oversized file is rejected with a problem naming it; its neighbours still import."""
+    write_agent(tmp_path, "good")
+    big = tmp_path / "agents" / "huge.md"
+    big.write_text("---\nname: huge\ndescription: x\n---\n" + "x" * (1024 * 1024 + 10))
+    bomb = tmp_path / "agents" / "bomb.md"
+    bomb.write_text(
+        "---\nname: bomb\ndescription: &a [x, x, x, x, x, x, x, x, x]\n"
+        + "".join(f"l{i}: &l{i} [*{'a' if i == 0 else f'l{i - 1}'}, *{'a' if i == 0 else f'l{i - 1}'}]\n" for i in range(12))
+        + "---\nbody\n"
+    )
+    report = import_tree(tmp_path)
+
+    assert report.created == 1
+    assert report.rejected == 2
+    assert adds_up(report)
+    rejected = {problem.path for problem in Problem.objects.filter(definition=None)}
+    assert rejected == {"agents/huge.md", "agents/bomb.md"}
+    assert all(r["path"].endswith((".md",)) and r["reason"] for r in report.rejections)
+
+
+def test_failed_import_leaves_previous_catalog_whole(tmp_path, import_tree, monkeypatch):
+    """Atomic: an error half-way through the writes rolls everything back."""
+    write_agent(tmp_path, "a", description="Original.")
+    import_tree(tmp_path)
+    write_agent(tmp_path, "a", description="Changed.")
+    write_agent(tmp_path, "b")
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("simulated crash after the definitions were written")
+
+    monkeypatch.setattr(importer, "_resolve_catalog", explode)
+    with pytest.raises(RuntimeError):
+        import_tree(tmp_path)
+
+    assert list(Definition.objects.values_list("slug", "description")) == [("a", "Original.")]
+    assert ImportRun.objects.order_by("-pk").first().status == ImportRun.Status.FAILED
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="platform without symlinks")
+def test_symlinks_leaving_the_root_are_not_followed(tmp_path, import_tree):
+    """A link to a file outside the imported root is skipped with a reason, never read."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    secret = write_agent(outside, "secret")
+    root = tmp_path / "root"
+    write_agent(root, "inside")
+    (root / "agents" / "link.md").symlink_to(secret)
+    report = import_tree(root)
+    assert list(Definition.objects.values_list("slug", flat=True)) == ["inside"]
+    assert report.skipped == 1 and adds_up(report)
+
+
+def test_single_file_with_any_extension(import_tree):
+    """A file named on the command line imports whatever its extension (the seeds are .txt)."""
+    seed = sorted(SEEDS.glob("001_*.txt"))[0]
+    report = import_tree(seed)
+    assert report.created == 1
+    assert Definition.objects.get().slug == "backend-architect"
+
+
+def test_seed_000_headings_repaired(import_tree):
+    """The mojibake seed imports with 🧠 in its headings, not ðŸ§ , and a warning says so."""
+    import_tree(sorted(SEEDS.glob("000_*.txt"))[0])
+    agent = Definition.objects.get()
+    assert "## 🧠 Your Identity & Memory" in agent.body
+    assert "ðŸ" not in agent.body
+    assert agent.problems.filter(code="mojibake-repaired").exists()
+
+
+def test_seeds_as_a_directory_keep_distinct_slugs(import_tree):
+    """Five files naming the same agent in one collection get distinct, stable slugs."""
+    import_tree(SEEDS)
+    slugs = list(Definition.objects.order_by("source_path").values_list("slug", flat=True))
+    assert len(slugs) == 5 and len(set(slugs)) == 5
+    assert import_tree(SEEDS).unchanged == 5
+    assert list(Definition.objects.order_by("source_path").values_list("slug", flat=True)) == slugs
+
+
+def test_command_prints_summary_that_adds_up(tmp_path):
+    """import_agents prints found = created + updated + unchanged + skipped + rejected."""
+    write_agent(tmp_path, "a")
+    (tmp_path / "CONTRIBUTING.md").write_text("# How to help\n")
+    out = StringIO()
+    call_command("import_agents", str(tmp_path), stdout=out)
+    assert "found 2 = created 1 + updated 0 + unchanged 0 + skipped 1 + rejected 0" in out.getvalue()
+
+
+def test_command_json_report(tmp_path):
+    """--json prints one JSON object with the report's keys."""
+    write_agent(tmp_path, "a")
+    out = StringIO()
+    call_command("import_agents", str(tmp_path), "--json", "--collection", "Mine", stdout=out)
+    report = json.loads(out.getvalue())
+    assert {"found", "created", "updated", "unchanged", "skipped", "rejected", "problems"} <= set(report)
+    assert report["created"] == 1
+    assert Collection.objects.get().name == "Mine"
+
+
+def test_sample_catalog_shows_what_agentdash_does(sample_catalog):
+    """The bundled sample has agents, commands, skills, edges, items and a deliberately broken file."""
+    kinds = set(Definition.objects.values_list("kind", flat=True))
+    assert kinds == {"agent", "command", "skill"}
+    assert Definition.objects.filter(kind="agent").count() >= 10
+    assert Edge.objects.exclude(target=None).exists()
+    assert Edge.objects.filter(target=None).exists()  # a dangling collaborator, on purpose
+    assert Item.objects.filter(field="metric").exists()
+    assert sample_catalog.rejected >= 1 or Problem.objects.filter(severity="warning").exists()
+
+
+@pytest.mark.corpus
+def test_whole_corpus_imports(import_tree):
+    """The real corpus imports without a crash; >= 99% of definition files get a name and description."""
+    report = import_tree(CORPUS)
+    assert adds_up(report)
+
+    definitions = Definition.objects.count()
+    named = Definition.objects.exclude(name="").exclude(description="").count()
+    candidates = report.created + report.rejected
+    assert named >= 0.99 * candidates, (named, candidates)
+    # Everything not imported has a recorded reason.
+    assert sum(report.skip_reasons.values()) == report.skipped
+    assert len(report.rejections) == report.rejected
+    # The manifest lists how many definition files each repository has; we find them all.
+    with open(CORPUS / "MANIFEST.tsv") as handle:
+        expected = sum(
+            int(row["n_agent_files"]) + int(row["n_command_files"]) + int(row["n_skill_files"])
+            for row in csv.DictReader(handle, delimiter="\t")
+        )
+    assert definitions + report.rejected == expected
+
+    second = import_tree(CORPUS)
+    assert (second.created, second.updated) == (0, 0)
+    assert second.unchanged == definitions
