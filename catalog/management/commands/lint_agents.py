@@ -1,0 +1,75 @@
+"""``manage.py lint_agents [PATH ...]``: check definition files against the rules, without importing them.
+
+Meant for a collection's own CI: nothing touches the database, and the exit status says
+whether a finding at or above ``--fail-on`` was found (1), none was (0), or the command
+was used wrongly (2).
+"""
+
+import json
+import os
+from collections import Counter
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from catalog.rules import SEVERITIES, at_or_above, lint_paths
+
+
+class Command(BaseCommand):
+    help = "Check agent, command and skill definitions against AgentDash's validation rules."
+    # No system checks and no migrations: the command must run in a bare CI checkout.
+    requires_system_checks = []
+    requires_migrations_checks = False
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="*", default=["."], help="Folders or files to check (default: .).")
+        parser.add_argument("--format", choices=["text", "json"], default="text", help="Output format.")
+        parser.add_argument(
+            "--fail-on",
+            choices=["warning", "error"],
+            default="error",
+            help="Exit with status 1 when a finding of this severity or worse exists (default: error).",
+        )
+
+    def handle(self, *args, **options):
+        try:
+            linted = lint_paths(options["paths"])
+        except FileNotFoundError as error:
+            raise CommandError(f"No such file or folder: {error.args[0]}", returncode=2) from error
+        rows = [(_display(item.path), finding) for item in linted for finding in item.findings]
+        if options["format"] == "json":
+            self.stdout.write(json.dumps(_report(len(linted), rows), ensure_ascii=False))
+        else:
+            self._print_text(len(linted), rows)
+        if any(at_or_above(finding.severity, options["fail_on"]) for _, finding in rows):
+            raise SystemExit(1)
+
+    def _print_text(self, files, rows):
+        for path, finding in rows:
+            where = f"{path}:{finding.line}" if finding.line else path
+            hint = f" ({finding.hint})" if finding.hint else ""
+            self.stdout.write(f"{where}: {finding.severity} {finding.rule} {finding.message}{hint}")
+        severities = Counter(finding.severity for _, finding in rows)
+        summary = ", ".join(_count(severities[s], s) for s in reversed(SEVERITIES))
+        self.stdout.write(f"{files} file{'s' if files != 1 else ''} checked: {summary}")
+
+
+def _count(number, severity):
+    plural = "s" if number != 1 and severity != "info" else ""
+    return f"{number} {severity}{plural}"
+
+
+def _report(files, rows):
+    return {
+        "files": files,
+        "findings": [{"path": path, **finding.to_json()} for path, finding in rows],
+        "counts": dict(sorted(Counter(finding.rule for _, finding in rows).items())),
+    }
+
+
+def _display(path):
+    """The path relative to the working directory when it lies below it, else absolute."""
+    try:
+        return Path(path).relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return os.fspath(path)

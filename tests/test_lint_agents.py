@@ -1,0 +1,188 @@
+"""The lint_agents command: output formats, exit status, and no database at all."""
+
+import json
+import os
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+REPO = Path(__file__).resolve().parents[1]
+
+CLEAN = """---
+name: {name}
+description: Reviews a change before it is merged.
+tools: Read, Grep
+model: sonnet
+---
+
+# {name}
+
+## Workflow
+- Read the diff.
+"""
+
+WARNED = """---
+name: {name}
+description: Reviews a change before it is merged.
+tools: Read, MultiEdit
+color: magenta
+---
+
+# {name}
+
+## Workflow
+- Read the diff.
+"""
+
+# A YAML alias is refused: the file is rejected, an error.
+BROKEN = """---
+name: &n broken
+description: *n
+---
+
+# Broken
+"""
+
+
+def write(folder, files):
+    for relpath, text in files.items():
+        path = folder / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return folder
+
+
+def lint(*args):
+    """Run the command in-process; returns (exit status, stdout)."""
+    out = StringIO()
+    try:
+        call_command("lint_agents", *[str(a) for a in args], stdout=out)
+    except SystemExit as exit_:
+        return exit_.code, out.getvalue()
+    return 0, out.getvalue()
+
+
+def run_cli(*args, cwd, env=None):
+    """Run ``manage.py lint_agents`` as a real process, as a CI job would."""
+    command = [sys.executable, str(REPO / "manage.py"), "lint_agents", *[str(a) for a in args]]
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=env, timeout=120)
+
+
+def test_clean_collection_exits_zero(tmp_path):
+    """A collection with no findings exits 0 and says how many files it checked."""
+    write(tmp_path, {"agents/code-reviewer.md": CLEAN.format(name="code-reviewer")})
+    status, out = lint(tmp_path)
+    assert status == 0
+    assert out.strip() == "1 file checked: 0 errors, 0 warnings, 0 info"
+
+
+def test_text_output_lists_path_line_severity_rule_message_and_hint(tmp_path):
+    """Each finding is one line: path:line: severity rule message (hint)."""
+    write(tmp_path, {"agents/code-reviewer.md": WARNED.format(name="code-reviewer")})
+    status, out = lint(tmp_path)
+    lines = out.splitlines()
+    legacy = next(line for line in lines if " legacy-tool " in line)
+    assert legacy == (
+        f"{tmp_path / 'agents' / 'code-reviewer.md'}:4: warning legacy-tool "
+        "'MultiEdit' is a legacy tool name; use 'Edit'. (Use the tool's current name.)"
+    )
+    assert lines[-1] == "1 file checked: 0 errors, 2 warnings, 0 info"
+    assert status == 0
+
+
+def test_warnings_fail_only_with_fail_on_warning(tmp_path):
+    """Warnings pass by default (--fail-on error) and fail with --fail-on warning."""
+    write(tmp_path, {"agents/code-reviewer.md": WARNED.format(name="code-reviewer")})
+    assert lint(tmp_path)[0] == 0
+    assert lint(tmp_path, "--fail-on", "error")[0] == 0
+    assert lint(tmp_path, "--fail-on", "warning")[0] == 1
+
+
+def test_errors_fail_by_default(tmp_path):
+    """A rejected file is an error, which fails the run under the default --fail-on."""
+    write(tmp_path, {"agents/broken.md": BROKEN, "agents/code-reviewer.md": CLEAN.format(name="code-reviewer")})
+    status, out = lint(tmp_path)
+    assert status == 1
+    assert ": error yaml-alias " in out
+
+
+def test_json_output(tmp_path):
+    """--format json prints one object with the file count, every finding and counts per rule."""
+    write(
+        tmp_path,
+        {
+            "agents/code-reviewer.md": WARNED.format(name="code-reviewer"),
+            "agents/test-writer.md": CLEAN.format(name="test-writer"),
+            "agents/broken.md": BROKEN,
+        },
+    )
+    status, out = lint(tmp_path, "--format", "json")
+    report = json.loads(out)
+    assert status == 1
+    assert report["files"] == 3
+    assert report["counts"] == {"invalid-color": 1, "legacy-tool": 1, "yaml-alias": 1}
+    first = next(f for f in report["findings"] if f["rule"] == "invalid-color")
+    assert first == {
+        "path": str(tmp_path / "agents" / "code-reviewer.md"),
+        "rule": "invalid-color",
+        "severity": "warning",
+        "message": "'magenta' is not a Claude Code agent color.",
+        "hint": "Use red, blue, green, yellow, purple, orange, pink or cyan.",
+        "line": 5,
+    }
+    assert sum(report["counts"].values()) == len(report["findings"])
+
+
+def test_cross_file_rules_run(tmp_path):
+    """Duplicate names across files are found, as on import."""
+    write(
+        tmp_path,
+        {"agents/a/reviewer.md": CLEAN.format(name="reviewer"), "agents/b/reviewer.md": CLEAN.format(name="reviewer")},
+    )
+    report = json.loads(lint(tmp_path, "--format", "json")[1])
+    assert report["counts"] == {"duplicate-name": 2}
+
+
+def test_mcp_servers_from_the_collection_count(tmp_path):
+    """An MCP tool is fine once the collection's .mcp.json defines its server."""
+    agent = CLEAN.format(name="code-reviewer").replace("Read, Grep", "Read, mcp__github__create_issue")
+    write(tmp_path, {"agents/code-reviewer.md": agent})
+    assert json.loads(lint(tmp_path, "--format", "json")[1])["counts"] == {"unknown-mcp-server": 1}
+    write(tmp_path, {".mcp.json": '{"mcpServers": {"github": {"command": "github-mcp"}}}'})
+    assert json.loads(lint(tmp_path, "--format", "json")[1])["counts"] == {}
+
+
+def test_a_single_file_reports_only_itself(tmp_path):
+    """Given one file, only that file's findings are printed."""
+    write(
+        tmp_path,
+        {"agents/code-reviewer.md": WARNED.format(name="code-reviewer"), "agents/broken.md": BROKEN},
+    )
+    report = json.loads(lint(tmp_path / "agents" / "code-reviewer.md", "--format", "json")[1])
+    assert report["files"] == 1
+    assert {f["path"] for f in report["findings"]} == {str(tmp_path / "agents" / "code-reviewer.md")}
+
+
+def test_missing_path_is_a_usage_error(tmp_path):
+    """A path that does not exist is a CommandError with exit status 2."""
+    with pytest.raises(CommandError) as error:
+        call_command("lint_agents", str(tmp_path / "nope"))
+    assert error.value.returncode == 2
+
+
+def test_cli_exit_statuses_and_no_database(tmp_path):
+    """As a process: 0 clean, 1 failing, 2 for usage errors; the database is never opened."""
+    write(tmp_path, {"agents/code-reviewer.md": WARNED.format(name="code-reviewer")})
+    database = tmp_path / "never" / "db.sqlite3"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}"}
+    relative = run_cli("agents", cwd=tmp_path, env=env)
+    assert relative.returncode == 0, relative.stderr
+    assert relative.stdout.startswith("agents/code-reviewer.md:")  # paths relative to the working directory
+    assert run_cli(".", "--fail-on", "warning", cwd=tmp_path, env=env).returncode == 1
+    assert run_cli("missing", cwd=tmp_path, env=env).returncode == 2
+    assert run_cli(".", "--format", "xml", cwd=tmp_path, env=env).returncode == 2
+    assert not database.parent.exists()
