@@ -7,7 +7,7 @@ many files in parallel, then writes the results in one transaction.
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 
-from . import collaboration, extraction, parsing
+from . import collaboration, extraction, parsing, rules
 
 
 @dataclass(frozen=True)
@@ -17,10 +17,11 @@ class Analysis:
     parsed: parsing.ParsedFile | None
     items: tuple = ()
     edges: tuple = ()
+    findings: tuple = ()  # per-file rule findings, the parser's own problems included
     rejection: parsing.Problem | None = None
 
 
-def analyse(raw, relpath, kind, fmt, namespace=""):
+def analyse(raw, relpath, kind, fmt, namespace="", plugin=""):
     """Parse one file and extract what the catalog stores; never raises."""
     try:
         parsed = parsing.parse_definition(raw, relpath, kind, fmt, namespace)
@@ -39,8 +40,10 @@ def analyse(raw, relpath, kind, fmt, namespace=""):
             )
     except Exception as error:  # noqa: BLE001 - keep the definition even if an extractor trips
         problem = parsing.Problem("warning", "extractor-crash", f"Extraction failed: {type(error).__name__}: {error}")
-        return Analysis(parsed=_with_problem(parsed, problem))
-    return Analysis(parsed=parsed, items=items, edges=edges)
+        parsed = _with_problem(parsed, problem)
+        return Analysis(parsed=parsed, findings=tuple(map(rules.finding_from_problem, parsed.problems)))
+    findings = rules.check_definition(parsed, plugin=bool(plugin))
+    return Analysis(parsed=parsed, items=items, edges=edges, findings=findings)
 
 
 def analyse_batch(jobs):

@@ -263,7 +263,7 @@ def _section_contexts(sections):
 # ---------------------------------------------------------------------------
 
 # Only hyphenated, namespaced or CamelCase words can be names; plain words never are.
-_TOKEN = r"(?:[A-Za-z][A-Za-z0-9]*(?:[-_:][A-Za-z0-9]+)+|[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+)"
+_TOKEN = r"(?:[A-Za-z][A-Za-z0-9]*(?:[-_:][A-Za-z0-9]+)+|[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+)"  # noqa: S105 - a regex for name tokens, not a password
 # A name as written: bold and/or backticked, or bare. The lookarounds keep paths, file
 # names, package scopes and function calls out ("src/user-routes.ts", "@types/node").
 _NAME = re.compile(

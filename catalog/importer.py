@@ -18,10 +18,11 @@ from pathlib import Path
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
-from . import collaboration, discovery, parsing, search
+from . import collaboration, discovery, parsing, rules, search
 from .analysis import Analysis, analyse_batch
 from .models import (
     Collection,
+    Conflict,
     Definition,
     DefinitionTool,
     DefinitionVersion,
@@ -53,6 +54,7 @@ class ImportReport:
     skipped: int = 0
     rejected: int = 0
     missing: int = 0
+    conflicts: int = 0  # locally edited definitions whose upstream file changed (counted as unchanged)
     skip_reasons: Counter = field(default_factory=Counter)
     rejections: list = field(default_factory=list)
     problems: list = field(default_factory=list)
@@ -67,6 +69,7 @@ class ImportReport:
             "skipped": self.skipped,
             "rejected": self.rejected,
             "missing": self.missing,
+            "conflicts": self.conflicts,
             "skip_reasons": dict(sorted(self.skip_reasons.items())),
             "rejections": self.rejections,
             "problems": self.problems,
@@ -106,12 +109,15 @@ def import_paths(paths, *, collection_name=None, progress=None):
     report = ImportReport()
     plans = _plan(paths, collection_name, report)
     known = _known_hashes(plans)
-    todo = [
-        planned
+    changed = {
+        plan.name
         for plan in plans
         for planned in plan.files
         if not planned.rejection and known.get((plan.name, planned.candidate.relpath)) != planned.sha256
-    ]
+    }
+    # Cross-file rules (duplicate names, unresolved references) need every file of a changed
+    # collection; a collection with no change keeps the findings it has.
+    todo = [planned for plan in plans if plan.name in changed for planned in plan.files if not planned.rejection]
     _analyse_all(todo, progress)
 
     run = ImportRun.objects.create(paths=[str(p) for p in paths])
@@ -249,7 +255,8 @@ BATCH_SIZE = 25
 def _analyse_all(todo, progress=None):
     """Parse and analyse new or changed files, on every core when there are many."""
     jobs = [
-        (p.raw, p.candidate.relpath, p.candidate.kind, p.candidate.format, p.candidate.namespace) for p in todo
+        (p.raw, p.candidate.relpath, p.candidate.kind, p.candidate.format, p.candidate.namespace, p.candidate.plugin)
+        for p in todo
     ]
     batches = [jobs[i : i + BATCH_SIZE] for i in range(0, len(jobs), BATCH_SIZE)]
     workers = min(os.cpu_count() or 1, 4)
@@ -303,6 +310,11 @@ def _write_collection(plan, run, report, tools, changed):
             if current.missing:
                 Definition.objects.filter(pk=current.pk).update(missing=False)
             continue
+        if current is not None and current.locally_modified:
+            # Staff's edit wins until staff decide: the catalog keeps it and records the conflict.
+            report.unchanged += 1
+            report.conflicts += _record_conflict(current, planned, run)
+            continue
         slug = _unique_slug(planned.parsed, relpath, taken)
         if current is None:
             definition = Definition(collection=collection, source_path=relpath)
@@ -313,12 +325,16 @@ def _write_collection(plan, run, report, tools, changed):
             updated.append((definition, planned))
         _fill(definition, planned, slug, run, now)
 
+    cross = _collection_findings(plan) if created or updated else {}
+    for definition, planned in created + updated:
+        definition.problem_count = len(planned.analysis.findings) + len(cross.get(planned.candidate.relpath, ()))
     Definition.objects.bulk_create([d for d, _ in created], batch_size=200)
     for definition, _ in updated:
         definition.save()
     report.created += len(created)
     report.updated += len(updated)
-    _replace_derived(created + updated, [d.pk for d, _ in updated], collection, run, report, tools)
+    _replace_derived(created + updated, [d.pk for d, _ in updated], collection, run, report, tools, cross)
+    _refresh_cross_findings(collection, existing, created + updated, cross, run)
     changed.extend(d.pk for d, _ in created + updated)
     _record_rejections(rejected, collection, run, report)
 
@@ -326,6 +342,65 @@ def _write_collection(plan, run, report, tools, changed):
         vanished = [d.pk for path, d in existing.items() if path not in seen and not d.missing]
         report.missing += len(vanished)
         Definition.objects.filter(pk__in=vanished).update(missing=True)
+
+
+def _collection_findings(plan):
+    """Rule findings that need the whole collection, by relpath."""
+    entries = [
+        rules.CollectionEntry(p.candidate.relpath, p.parsed, p.analysis.edges, p.candidate.plugin)
+        for p in plan.files
+        if p.parsed is not None
+    ]
+    return rules.check_collection(entries, mcp_servers=rules.mcp_servers_in(plan.info.root))
+
+
+def _refresh_cross_findings(collection, existing, written, cross, run):
+    """Unchanged files of a changed collection get their cross-file findings recomputed."""
+    if not written:
+        return
+    written_paths = {planned.candidate.relpath for _, planned in written}
+    unchanged = {path: d for path, d in existing.items() if path not in written_paths}
+    if not unchanged:
+        return
+    Problem.objects.filter(definition__in=unchanged.values(), code__in=rules.CROSS_FILE_RULES).delete()
+    Problem.objects.bulk_create(
+        [
+            _problem_row(definition, collection, run, path, finding)
+            for path, definition in unchanged.items()
+            for finding in cross.get(path, ())
+        ],
+        batch_size=1000,
+    )
+    for definition in unchanged.values():
+        count = definition.problems.count()
+        if count != definition.problem_count:
+            Definition.objects.filter(pk=definition.pk).update(problem_count=count)
+
+
+def _problem_row(definition, collection, run, relpath, finding):
+    return Problem(
+        definition=definition,
+        collection=collection,
+        import_run=run,
+        path=relpath,
+        line=finding.line,
+        severity=finding.severity,
+        code=finding.rule,
+        message=finding.message,
+    )
+
+
+def _record_conflict(definition, planned, run):
+    """Keep one open conflict per definition, holding the newest upstream bytes; 1 if it changed."""
+    conflict = Conflict.objects.open().filter(definition=definition).first()
+    if conflict is not None and conflict.upstream_sha256 == planned.sha256:
+        return 0
+    conflict = conflict or Conflict(definition=definition)
+    conflict.upstream_raw = planned.raw
+    conflict.upstream_sha256 = planned.sha256
+    conflict.import_run = run
+    conflict.save()
+    return 1
 
 
 def _record_rejections(rejected, collection, run, report):
@@ -388,7 +463,7 @@ def _unique_slug(parsed, relpath, taken):
     return slug
 
 
-def _keep_version(definition):
+def _keep_version(definition, replaced_by="import"):
     full = Definition.objects.only("raw", "source_text", "frontmatter", "body", "sha256").get(pk=definition.pk)
     DefinitionVersion.objects.create(
         definition=definition,
@@ -398,7 +473,7 @@ def _keep_version(definition):
         frontmatter=full.frontmatter,
         body=full.body,
         tools=list(definition.tool_links.values_list("tool__name", flat=True)),
-        replaced_by="import",
+        replaced_by=replaced_by,
     )
 
 
@@ -428,10 +503,9 @@ def _fill(definition, planned, slug, run, now):
     definition.rendered_html = ""
     definition.rendered_toc = []
     definition.rendered_sha256 = ""
-    definition.problem_count = len(parsed.problems)
 
 
-def _replace_derived(written, updated_ids, collection, run, report, tool_cache):
+def _replace_derived(written, updated_ids, collection, run, report, tool_cache, cross=None):
     """Rebuild tools, references, edges, items and problems of freshly written definitions.
 
     Everything is batched: a handful of queries per collection, whatever its size.
@@ -474,26 +548,15 @@ def _replace_derived(written, updated_ids, collection, run, report, tool_cache):
             Item(definition=definition, field=i.field, section=i.section[:300], text=i.text, line=i.line, position=n)
             for n, i in enumerate(planned.analysis.items)
         ]
-        for p in parsed.problems:
-            problems.append(
-                Problem(
-                    definition=definition,
-                    collection=collection,
-                    import_run=run,
-                    path=relpath,
-                    line=p.line,
-                    severity=p.severity,
-                    code=p.code,
-                    message=p.message,
-                )
-            )
+        for finding in planned.analysis.findings + tuple((cross or {}).get(relpath, ())):
+            problems.append(_problem_row(definition, collection, run, relpath, finding))
             report.problems.append(
                 {
                     "path": _display_path(collection, relpath),
-                    "line": p.line,
-                    "severity": p.severity,
-                    "code": p.code,
-                    "message": p.message,
+                    "line": finding.line,
+                    "severity": finding.severity,
+                    "code": finding.rule,
+                    "message": finding.message,
                 }
             )
     for model, rows in ((DefinitionTool, links), (Reference, references), (Edge, edges), (Item, items)):
@@ -573,3 +636,87 @@ def _count_collaborators():
             definition.collaborator_count = counts.get(definition.pk, 0)
             changed.append(definition)
     Definition.objects.bulk_update(changed, ["collaborator_count"], batch_size=500)
+
+
+# ---------------------------------------------------------------------------
+# Staff edits and conflicts
+# ---------------------------------------------------------------------------
+
+
+class InvalidEdit(ValueError):
+    """The edited text cannot be read as a definition; ``problem`` says why."""
+
+    def __init__(self, problem):
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def save_edit(definition, text, *, replaced_by="edit"):
+    """Replace a definition's content with staff's text and re-derive everything from it.
+
+    The upstream provenance (raw bytes, hash, path) stays as imported, so a re-import of the
+    same file leaves the edit alone and a changed one becomes a conflict.
+    """
+    planned = _planned_for(definition, text.encode("utf-8"))
+    if planned.rejection:
+        raise InvalidEdit(planned.rejection)
+    with transaction.atomic():
+        _keep_version(definition, replaced_by=replaced_by)
+        raw, sha256 = bytes(definition.raw), definition.sha256
+        _fill(definition, planned, definition.slug, definition.import_run, definition.imported_at)
+        definition.raw, definition.sha256, definition.size = raw, sha256, len(raw)
+        definition.source_text = text
+        definition.locally_modified = True
+        definition.save()
+        _replace_derived([(definition, planned)], [definition.pk], definition.collection, None, ImportReport(), {})
+        _resolve_catalog()
+        search.index_definitions([definition.pk])
+    return definition
+
+
+def resolve_conflict(conflict, how, merged_text=None):
+    """Settle a conflict: keep the local version, take upstream, or save a merge."""
+    definition = conflict.definition
+    upstream = bytes(conflict.upstream_raw)
+    with transaction.atomic():
+        if how == Conflict.Resolution.TOOK_UPSTREAM:
+            planned = _planned_for(definition, upstream)
+            if planned.rejection:
+                raise InvalidEdit(planned.rejection)
+            _keep_version(definition, replaced_by="upstream")
+            _fill(definition, planned, definition.slug, conflict.import_run, timezone.now())
+            definition.locally_modified = False
+            definition.save()
+            _replace_derived([(definition, planned)], [definition.pk], definition.collection, None, ImportReport(), {})
+            _resolve_catalog()
+            search.index_definitions([definition.pk])
+        else:
+            if how == Conflict.Resolution.MERGED:
+                save_edit(definition, merged_text or "", replaced_by="merge")
+            elif how != Conflict.Resolution.KEPT_LOCAL:
+                raise ValueError(f"Unknown resolution {how!r}.")
+            # The upstream file has now been seen: its next unchanged import is not a conflict.
+            Definition.objects.filter(pk=definition.pk).update(
+                raw=upstream, sha256=conflict.upstream_sha256, size=len(upstream)
+            )
+        conflict.resolution = how
+        conflict.resolved_at = timezone.now()
+        conflict.save()
+    definition.refresh_from_db()
+    return definition
+
+
+def _planned_for(definition, raw):
+    """Analyse bytes as if they were the definition's file at its source path."""
+    candidate = discovery.Candidate(
+        path=Path(definition.source_path),
+        relpath=definition.source_path,
+        collection_root=Path(definition.collection.source_root or "."),
+        kind=definition.kind,
+        format=definition.format,
+        namespace=definition.namespace,
+        plugin=definition.plugin,
+    )
+    planned = _Planned(candidate=candidate, raw=raw, sha256=hashlib.sha256(raw).hexdigest())
+    _analyse_all([planned])
+    return planned

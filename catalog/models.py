@@ -113,16 +113,18 @@ class DefinitionQuerySet(models.QuerySet):
     # dominate a list page's time.
     HEAVY_FIELDS = ("body", "raw", "source_text", "frontmatter", "examples", "rendered_html", "rendered_toc")
 
-    # ``?sort=`` values; every order ends on the primary key so pages never overlap.
+    # ``?sort=`` values. Every order ends on the primary key, so pages never overlap, and
+    # (but for collection) uses one column and the key only, so an index on
+    # (kind, missing, column) can serve it without a sort, at any page depth.
     SORT_ORDERS = {
-        "name": ("name", "collection__name", "pk"),
-        "-name": ("-name", "collection__name", "pk"),
+        "name": ("name", "pk"),
+        "-name": ("-name", "-pk"),
         "collection": ("collection__name", "name", "pk"),
         "-collection": ("-collection__name", "name", "pk"),
-        "size": ("size", "name", "pk"),
-        "-size": ("-size", "name", "pk"),
-        "collaborators": ("collaborator_count", "name", "pk"),
-        "-collaborators": ("-collaborator_count", "name", "pk"),
+        "size": ("size", "pk"),
+        "-size": ("-size", "-pk"),
+        "collaborators": ("collaborator_count", "pk"),
+        "-collaborators": ("-collaborator_count", "-pk"),
     }
 
     def for_list(self):
@@ -197,6 +199,10 @@ class Definition(models.Model):
     sha256 = models.CharField(max_length=64)
     size = models.PositiveIntegerField(default=0)
     missing = models.BooleanField(default=False, help_text="The file was not found by the latest import.")
+    locally_modified = models.BooleanField(
+        default=False,
+        help_text="Staff edited it: re-imports no longer overwrite it; a changed upstream file becomes a conflict.",
+    )
     import_run = models.ForeignKey(
         ImportRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="definitions"
     )
@@ -368,6 +374,44 @@ class Problem(models.Model):
     def __str__(self):
         where = f"{self.path}:{self.line}" if self.line else self.path
         return f"{where}: {self.severity}: {self.message}"
+
+
+class ConflictQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(resolved_at=None)
+
+
+class Conflict(models.Model):
+    """An upstream change to a locally edited definition, waiting for staff to decide."""
+
+    class Resolution(models.TextChoices):
+        KEPT_LOCAL = "kept-local", "Kept the local version"
+        TOOK_UPSTREAM = "took-upstream", "Took the upstream version"
+        MERGED = "merged", "Saved a merge"
+
+    definition = models.ForeignKey(Definition, on_delete=models.CASCADE, related_name="conflicts")
+    upstream_raw = models.BinaryField()
+    upstream_sha256 = models.CharField(max_length=64)
+    import_run = models.ForeignKey(ImportRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    detected_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution = models.CharField(max_length=20, choices=Resolution, blank=True)
+
+    objects = ConflictQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-detected_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["definition"],
+                condition=models.Q(resolved_at=None),
+                name="%(app_label)s_%(class)s_one_open_per_definition",
+            ),
+        ]
+
+    def __str__(self):
+        state = self.get_resolution_display() if self.resolved_at else "open"
+        return f"Conflict on {self.definition} ({state})"
 
 
 class DefinitionVersion(models.Model):

@@ -234,3 +234,22 @@ def test_whole_corpus_imports(import_tree):
     second = import_tree(CORPUS)
     assert (second.created, second.updated) == (0, 0)
     assert second.unchanged == definitions
+
+
+def test_cross_file_findings_follow_the_neighbours(tmp_path, import_tree):
+    """A skill added later resolves an unchanged agent's unresolved-skill finding on re-import."""
+    agent = write_agent(tmp_path, "writer")
+    agent.write_text(agent.read_text().replace("model: sonnet", "model: sonnet\nskills: style-guide"))
+    import_tree(tmp_path)
+    writer = Definition.objects.get(slug="writer")
+    assert writer.problems.filter(code="unresolved-skill").exists()
+    assert writer.problem_count == writer.problems.count()
+
+    skill = tmp_path / "skills" / "style-guide" / "SKILL.md"
+    skill.parent.mkdir(parents=True)
+    skill.write_text("---\nname: style-guide\ndescription: House style for prose.\n---\n\n## Rules\n- Short words.\n")
+    report = import_tree(tmp_path)
+    assert (report.created, report.unchanged) == (1, 1)
+    writer.refresh_from_db()
+    assert not writer.problems.filter(code="unresolved-skill").exists()
+    assert writer.problem_count == writer.problems.count()

@@ -1,0 +1,153 @@
+"""Faults: a killed import, readers during an import, and two imports at once.
+
+Each test runs real ``manage.py import_agents`` processes against a database of its own (a
+SQLite file, or a scratch PostgreSQL database when the suite runs on PostgreSQL), because the
+point is what survives a process that dies or competes, not what a test transaction sees.
+"""
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import uuid
+from contextlib import contextmanager
+
+from django.conf import settings
+
+from tests.conftest import CORPUS, REPO, SEEDS
+
+ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+
+@contextmanager
+def scratch_database(tmp_path):
+    """Yield (DATABASE_URL, query) for an empty, migrated database that only this test uses."""
+    if ON_POSTGRES:
+        import psycopg
+
+        base = settings.DATABASES["default"]
+        name = f"agentdash_fault_{uuid.uuid4().hex[:10]}"
+        admin = dict(host=base["HOST"], port=base["PORT"] or 5432, user=base["USER"], password=base["PASSWORD"])
+        with psycopg.connect(dbname="postgres", autocommit=True, **admin) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        url = f"postgres://{base['USER']}:{base['PASSWORD']}@{base['HOST']}:{admin['port']}/{name}"
+
+        def query(sql):
+            with psycopg.connect(dbname=name, **admin) as conn:
+                return conn.execute(sql).fetchall()
+
+        try:
+            manage(url, "migrate", "--noinput")
+            yield url, query
+        finally:
+            with psycopg.connect(dbname="postgres", autocommit=True, **admin) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    else:
+        path = tmp_path / "faults.sqlite3"
+        url = f"sqlite:///{path}"
+
+        def query(sql):
+            conn = sqlite3.connect(path, timeout=30)
+            try:
+                return conn.execute(sql).fetchall()
+            finally:
+                conn.close()
+
+        manage(url, "migrate", "--noinput")
+        yield url, query
+
+
+def env_for(url):
+    return {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "agentdash.settings"}
+
+
+def manage(url, *args, check=True):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=REPO, env=env_for(url), capture_output=True, text=True, check=check
+    )
+
+
+def start_import(url, *paths, log):
+    """Start an import whose output goes to files: a full pipe would stall it, not the database."""
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "import_agents", *map(str, paths), "--json"],
+        cwd=REPO,
+        env=env_for(url),
+        stdout=open(f"{log}.out", "w"),  # the child process owns it
+        stderr=open(f"{log}.err", "w"),
+    )
+
+
+def stderr_of(log):
+    with open(f"{log}.err") as handle:
+        return handle.read()
+
+
+def catalog_state(query):
+    return sorted(query("SELECT source_path, sha256, slug FROM catalog_definition"))
+
+
+def wait_for(predicate, timeout=120, interval=0.02):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return False
+
+
+def test_sigkill_mid_import_keeps_previous_catalog(tmp_path):
+    """An import killed with SIGKILL while writing leaves the previous catalog exactly; a re-run completes."""
+    with scratch_database(tmp_path) as (url, query):
+        manage(url, "import_agents", str(SEEDS))
+        before = catalog_state(query)
+        assert len(before) == 5
+
+        process = start_import(url, CORPUS, log=tmp_path / "killed")
+        # The run row is written just before the import transaction opens; then give it time to write.
+        started = wait_for(lambda: query("SELECT count(*) FROM catalog_importrun WHERE status = 'running'")[0][0] > 0)
+        assert started, stderr_of(tmp_path / "killed")
+        time.sleep(1.0)
+        assert process.poll() is None, "the import finished before it could be killed; the test proves nothing"
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+
+        if not ON_POSTGRES:
+            assert query("PRAGMA integrity_check") == [("ok",)]
+        assert catalog_state(query) == before
+        assert query("SELECT count(*) FROM catalog_collection")[0][0] == 1
+
+        rerun = manage(url, "import_agents", str(CORPUS), "--json")
+        assert '"created": 2830' in rerun.stdout
+        assert len(catalog_state(query)) == 5 + 2830
+
+
+def test_readers_during_an_import_see_a_whole_catalog(tmp_path):
+    """Every read taken while an import runs sees the old catalog or the new one, never part of it."""
+    with scratch_database(tmp_path) as (url, query):
+        manage(url, "import_agents", str(SEEDS))
+        process = start_import(url, CORPUS, log=tmp_path / "import")
+        seen = set()
+        while process.poll() is None:
+            seen.add(query("SELECT count(*) FROM catalog_definition")[0][0])
+            time.sleep(0.01)
+        assert process.returncode == 0, stderr_of(tmp_path / "import")
+        seen.add(query("SELECT count(*) FROM catalog_definition")[0][0])
+        assert seen <= {5, 5 + 2830}, seen
+        assert 5 + 2830 in seen
+
+
+def test_two_imports_at_once_are_serialized_or_refused(tmp_path):
+    """Two concurrent imports never interleave: each completes in turn or is refused with a message."""
+    with scratch_database(tmp_path) as (url, query):
+        logs = [tmp_path / "first", tmp_path / "second"]
+        processes = [start_import(url, CORPUS, log=log) for log in logs]
+        codes = [p.wait() for p in processes]
+        for code, log in zip(codes, logs, strict=True):
+            assert code == 0 or "Another import is writing to the catalog" in stderr_of(log), stderr_of(log)
+        assert 0 in codes
+        # No duplicates, no half catalog: exactly one copy of every definition.
+        assert query("SELECT count(*) FROM catalog_definition")[0][0] == 2830
+        assert query("SELECT count(*) FROM catalog_importrun WHERE status = 'running'")[0][0] == 0
