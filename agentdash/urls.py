@@ -1,8 +1,9 @@
-"""Top-level URLs: Django admin under /admin/ (the catalog pages follow)."""
+"""Top-level URLs: the catalog at the root, Django admin under /admin/."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("catalog.urls")),
 ]

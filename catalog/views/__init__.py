@@ -1,0 +1,1 @@
+"""Catalog views, one module per area; ``catalog.urls`` imports them from here."""
