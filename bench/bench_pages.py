@@ -7,10 +7,6 @@ number of queries each one ran. Run from anywhere:
 
     .venv/bin/python bench/bench_pages.py             # 10,000 agents
     .venv/bin/python bench/bench_pages.py --agents 2000 --keep
-    .venv/bin/python bench/bench_pages.py --keep --proposed-indexes
-
-``--proposed-indexes`` adds the list indexes proposed for catalog.models (PROPOSED_INDEXES)
-before measuring, to show what they change.
 
 The database is /tmp/agentdash-bench-pages.sqlite3 unless DATABASE_URL says otherwise; it is
 rebuilt on every run (``--keep`` reuses it when it already holds the catalog).
@@ -38,7 +34,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, models, transaction  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -69,17 +65,6 @@ TOPICS = ("backend frontend api database security performance cloud kubernetes d
           "payments search cache queue graphql rust python go java typescript docs devops "
           "incident compliance accessibility ui observability network storage").split()  # fmt: skip
 SKILLS = ["pdf", "xlsx", "docx", "brainstorming", "test-driven-development", "systematic-debugging"]
-
-# On SQLite the body and raw bytes sit in each row ahead of missing, size and the counters, so
-# filtering or sorting on those reads every row's overflow pages. Indexes that start with
-# (kind, missing) let the list's count and sorts read the index alone.
-PROPOSED_INDEXES = [
-    models.Index(fields=["kind", "missing", "name"], name="catalog_def_list_name"),
-    models.Index(fields=["kind", "missing", "size"], name="catalog_def_list_size"),
-    models.Index(fields=["kind", "missing", "collaborator_count"], name="catalog_def_list_collab"),
-    models.Index(fields=["kind", "missing", "problem_count"], name="catalog_def_list_problems"),
-]
-
 
 def words(rng, vocabulary, n):
     return " ".join(rng.choice(vocabulary) for _ in range(n))
@@ -233,7 +218,6 @@ def main():
     parser.add_argument("--agents", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=200, help="requests per measured group")
     parser.add_argument("--keep", action="store_true", help="reuse the database when it already holds the catalog")
-    parser.add_argument("--proposed-indexes", action="store_true", help="add PROPOSED_INDEXES before measuring")
     args = parser.parse_args()
 
     call_command("migrate", verbosity=0)
@@ -242,16 +226,8 @@ def main():
         call_command("flush", interactive=False, verbosity=0)
         build(args.agents)
         print(f"built {args.agents:,} agents in {time.perf_counter() - started:.1f} s ({connection.vendor})")
-    existing = connection.introspection.get_constraints(connection.cursor(), Definition._meta.db_table)
-    with connection.schema_editor() as editor:
-        for index in PROPOSED_INDEXES:
-            if args.proposed_indexes and index.name not in existing:
-                editor.add_index(Definition, index)
-            elif not args.proposed_indexes and index.name in existing:
-                editor.remove_index(Definition, index)
     if connection.vendor == "sqlite":
         connection.cursor().execute("ANALYZE")
-    print("proposed indexes:", "yes" if args.proposed_indexes else "no")
     # So that "first view" renders whether or not a previous run already did.
     Definition.objects.update(rendered_html="", rendered_toc=[], rendered_sha256="")
 

@@ -227,6 +227,11 @@ class Definition(models.Model):
             models.Index(fields=["kind", "slug"], name="catalog_def_kind_slug"),
             models.Index(fields=["kind", "name"], name="catalog_def_kind_name"),
             models.Index(fields=["sha256"], name="catalog_def_sha256"),
+            # The list pages: present definitions of one kind, in each sort order.
+            models.Index(fields=["kind", "missing", "name"], name="catalog_def_list_name"),
+            models.Index(fields=["kind", "missing", "size"], name="catalog_def_list_size"),
+            models.Index(fields=["kind", "missing", "collaborator_count"], name="catalog_def_list_collab"),
+            models.Index(fields=["kind", "missing", "problem_count"], name="catalog_def_list_problems"),
         ]
 
     def __str__(self):
