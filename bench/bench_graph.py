@@ -133,12 +133,14 @@ def time_browser(db_path, label):
                 tab.goto(f"http://127.0.0.1:{port}/graph/", timeout=120_000)
                 tab.wait_for_selector("#graph[data-graph-ready]", state="attached", timeout=120_000)
                 times.append(tab.evaluate("window.graphReadyAt"))
-                print("  timing:", tab.evaluate("(() => { const t = performance.getEntriesByType('navigation')[0]; return {responseStart: Math.round(t.responseStart), responseEnd: Math.round(t.responseEnd), dcl: Math.round(t.domContentLoadedEventEnd)}; })()"))
+                response_end = tab.evaluate("Math.round(performance.getEntriesByType('navigation')[0].responseEnd)")
+                print(f"  server response done at {response_end} ms, graph ready at {times[-1]:.0f} ms")
                 nodes = tab.locator("#graph").get_attribute("data-graph-nodes")
                 tab.close()
             browser.close()
-        print(f"{label:<28} {nodes:>6} nodes | navigation → window.graphReady median {statistics.median(times):7.0f} ms "
-              f"(runs: {', '.join(f'{t:.0f}' for t in times)})")
+        runs = ", ".join(f"{t:.0f}" for t in times)
+        median = statistics.median(times)
+        print(f"{label:<28} {nodes:>6} nodes | navigation → window.graphReady median {median:7.0f} ms (runs: {runs})")
     finally:
         server.terminate()
         server.wait()

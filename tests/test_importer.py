@@ -108,7 +108,7 @@ def test_one_bad_file_is_recorded_and_never_aborts_the_others(tmp_path, import_t
     bomb = tmp_path / "agents" / "bomb.md"
     bomb.write_text(
         "---\nname: bomb\ndescription: &a [x, x, x, x, x, x, x, x, x]\n"
-        + "".join(f"l{i}: &l{i} [*{'a' if i == 0 else f'l{i - 1}'}, *{'a' if i == 0 else f'l{i - 1}'}]\n" for i in range(12))
+        + "".join(f"l{i}: &l{i} [*{prev}, *{prev}]\n" for i, prev in enumerate(["a"] + [f"l{n}" for n in range(11)]))
         + "---\nbody\n"
     )
     report = import_tree(tmp_path)
