@@ -227,7 +227,9 @@ def _classify_heading(key):
 
 
 # A line that only introduces a list: "Integration with other agents:", "**Upstream**:".
-_LABEL = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?([A-Za-z][^:]{2,70}?)(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*$")
+# After the colon, one whitespace run per position: two adjacent \s* made a colon followed
+# by a long run of spaces quadratic (200,000 spaces: minutes).
+_LABEL = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?([A-Za-z][^:]{2,70}?)(?:\*\*|__)?\s*:(?:\s*(?:\*\*|__))?\s*$")
 
 
 @dataclass(frozen=True)
@@ -263,7 +265,7 @@ def _section_contexts(sections):
 # ---------------------------------------------------------------------------
 
 # Only hyphenated, namespaced or CamelCase words can be names; plain words never are.
-_TOKEN = r"(?:[A-Za-z][A-Za-z0-9]*(?:[-_:][A-Za-z0-9]+)+|[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+)"  # noqa: S105 - a regex for name tokens, not a password
+_TOKEN = r"(?:[A-Za-z][A-Za-z0-9]*(?:[-_:][A-Za-z0-9]+)+|[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+)"  # noqa: S105  # nosec B105 - a regex for name tokens, not a password
 # A name as written: bold and/or backticked, or bare. The lookarounds keep paths, file
 # names, package scopes and function calls out ("src/user-routes.ts", "@types/node").
 _NAME = re.compile(
@@ -303,7 +305,7 @@ _VERBS = tuple(
 # "use" and its kin also take tools and libraries: a CamelCase word after them is code.
 _WEAK_VERB = _VERBS[-1][0]
 _NAME_LIST_SEPARATOR = re.compile(r"^\s*(?:,|/|&|\band\b|\bor\b|,\s*and\b|,\s*or\b)\s*", re.IGNORECASE)
-_ARROW = re.compile(r"\s*(<-->|<->|-->|->|→|←|↔|⇄|⟶|⟵)\s*")
+_ARROW = re.compile(r"(?<!\s)\s*(<-->|<->|-->|->|→|←|↔|⇄|⟶|⟵)\s*")  # (?<!\s): linear on long runs of spaces
 _ARROW_DIRECTIONS = {"<->": "both", "<-->": "both", "↔": "both", "⇄": "both",
                      "->": "right", "-->": "right", "→": "right", "⟶": "right",
                      "←": "left", "⟵": "left"}

@@ -250,7 +250,13 @@ def _walk(collection_root):
         with os.scandir(dirpath) as scan:
             for entry in scan:
                 path = Path(entry.path)
-                if entry.is_symlink():
+                if not _utf8(entry.name):
+                    # Its name arrives with surrogate escapes, which no database column
+                    # can store: one such file used to abort the whole import.
+                    if entry.name in dirnames:
+                        dirnames.remove(entry.name)
+                    entries.append((prefix + entry.name, path, "name is not valid UTF-8"))
+                elif entry.is_symlink():
                     if entry.name in dirnames:
                         dirnames.remove(entry.name)
                     entries.append(_symlink_entry(root, prefix + entry.name, path))
@@ -259,6 +265,14 @@ def _walk(collection_root):
                 elif not entry.is_dir():
                     entries.append((prefix + entry.name, path, "not a regular file"))
     return sorted(entries, key=lambda entry: entry[0])
+
+
+def _utf8(name):
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _symlink_entry(root, relpath, path):
@@ -359,6 +373,7 @@ def find_collections(root):
     return [
         _collection_info(child)
         for child in sorted(root.iterdir(), key=lambda p: p.name)
+        if _utf8(child.name)  # a name no database column can store would abort the import
         if child.is_dir() and not child.is_symlink() and child.name not in _PRUNED_DIRS and _holds_definitions(child)
     ]
 

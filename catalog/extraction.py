@@ -108,9 +108,9 @@ def classify_heading(heading):
 # Markdown to plain one-line text
 # ---------------------------------------------------------------------------
 
-_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
-_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
-_LINK = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\[[^\]]*\])")
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")  # whole runs only: linear, not cubic
+_IMAGE = re.compile(r"!\[([^\[\]]*)\]\([^)]*\)")  # [^\[\]]: an unclosed "[" fails at the next one
+_LINK = re.compile(r"\[([^\[\]]+)\](?:\([^)]*\)|\[[^\[\]]*\])")  # linear on "[" * n, as _IMAGE
 _AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
 _HTML_TAG = re.compile(r"</?[a-z][a-z0-9-]*(?:\s[^<>]*)?/?>")
 _STRONG = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|(?<!\w)__(?=\S)(.+?)(?<=\S)__(?!\w)")
@@ -121,8 +121,14 @@ _INVISIBLE = "\u200d\ufe0f\ufe0e\u20e3\ufffd"
 _NUMBER_PREFIX = re.compile(r"^\d+(?:\.\d+)*[.)]?\s+")
 
 
+# The patterns below are quadratic on some shapes ("[a](" * n, "**a " * n); an item keeps at
+# most MAX_ITEM_LENGTH characters anyway, so no more than this much of its source is read.
+_MAX_INLINE_SOURCE = 4 * MAX_ITEM_LENGTH
+
+
 def _strip_inline(text):
     """Remove emphasis, links and HTML from Markdown prose, leaving code spans' text intact."""
+    text = text[:_MAX_INLINE_SOURCE]
     parts = _CODE_SPAN.split(text)
     # split() yields [prose, ticks, code, prose, ticks, code, ..., prose].
     out = []

@@ -409,8 +409,11 @@ def _duplicate_problems(duplicates):
 
 def _json_safe(value):
     """Make YAML values storable as JSON while keeping their types where JSON has them."""
-    if value is None or isinstance(value, (bool, str)):
+    if value is None or isinstance(value, bool):
         return value
+    if isinstance(value, str):
+        # YAML's "\0" escape makes a NUL, which PostgreSQL refuses in text and JSON alike.
+        return value.replace("\x00", "")
     if isinstance(value, int):
         return value if -(2**63) <= value < 2**63 else str(value)
     if isinstance(value, float):
@@ -430,7 +433,7 @@ def _json_safe(value):
 
 def _json_key(key):
     if isinstance(key, str):
-        return key
+        return key.replace("\x00", "")
     if key is None:
         return "null"
     if isinstance(key, bool):

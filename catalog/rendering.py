@@ -357,13 +357,15 @@ class _BoundInput(Preprocessor):
     """
 
     def run(self, lines):
-        clamped = []
-        for line in lines:
-            prefix_end = _CONTAINER_PREFIX.match(line).end()
-            if prefix_end > _MAX_CONTAINER_PREFIX:
-                line = line[:_MAX_CONTAINER_PREFIX].rstrip() + " " + line[prefix_end:]
-            clamped.append(line)
+        clamped = [_clamp_container_prefix(line) for line in lines]
         return _neutralize_tags("\n".join(clamped)).split("\n")
+
+
+def _clamp_container_prefix(line):
+    prefix_end = _CONTAINER_PREFIX.match(line).end()
+    if prefix_end > _MAX_CONTAINER_PREFIX:
+        return line[:_MAX_CONTAINER_PREFIX].rstrip() + " " + line[prefix_end:]
+    return line
 
 
 class _RestorePlaceholders(Postprocessor):
@@ -479,7 +481,9 @@ class _SplitLongBlocks(BlockProcessor):
             cut = block.rfind(" ", 0, _MAX_BLOCK_CHARS)
         if cut <= 0:
             cut = _MAX_BLOCK_CHARS
-        blocks[:0] = [block[:cut], block[cut:].lstrip("\n")]
+        # The rest starts a line of its own, so its nesting is clamped as the preprocessor
+        # clamps every line: "1. " * 30,000 in one heading otherwise hit the recursion limit.
+        blocks[:0] = [block[:cut], _clamp_container_prefix(block[cut:].lstrip("\n"))]
 
 
 class _BoundedCostExtension(Extension):
@@ -553,7 +557,13 @@ def render_markdown(text):
     """Render imported Markdown to sanitized HTML and its table of contents (levels 1-4)."""
     source, was_cut = _limit_source(text)
     md = _markdown()
-    body = md.convert(source)
+    try:
+        body = md.convert(source)
+    except BaseException:
+        # reset() does not clear the block parser's state stack, and a conversion that
+        # failed half-way leaves entries on it that slowed every later render tenfold.
+        _local.markdown = None
+        raise
     if was_cut:
         lines = source.count("\n") + 1
         body += f"\n<p><em>Only the first {lines:,} lines ({len(source):,} characters) are shown.</em></p>"
