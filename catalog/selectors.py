@@ -342,6 +342,15 @@ class Panels:
     frontmatter: list = field(default_factory=list)
 
 
+# A neighbour in a panel needs its name and URL, never its file: without this, one page read
+# every collaborator's raw bytes, body and rendered HTML (seconds per page on PostgreSQL).
+_HEAVY_FIELDS = ("raw", "source_text", "body", "rendered_html", "rendered_toc", "frontmatter", "examples")
+
+
+def _heavy(relation):
+    return [f"{relation}__{name}" for name in _HEAVY_FIELDS]
+
+
 def definition_panels(definition):
     """The detail page's panels, in a fixed number of queries."""
     references = list(definition.references.select_related("target__collection"))
@@ -351,11 +360,11 @@ def definition_panels(definition):
         skills=[r for r in references if r.kind == Reference.Kind.SKILL],
         commands=[r for r in references if r.kind == Reference.Kind.COMMAND],
         edges_out=sorted(
-            definition.edges_out.select_related("target__collection"),
+            definition.edges_out.select_related("target__collection").defer(*_heavy("target")),
             key=lambda e: (EDGE_ORDER.get(e.kind, len(EDGE_ORDER)), e.target_name),
         ),
         edges_in=sorted(
-            definition.edges_in.select_related("source__collection"),
+            definition.edges_in.select_related("source__collection").defer(*_heavy("source")),
             key=lambda e: (EDGE_ORDER.get(e.kind, len(EDGE_ORDER)), e.source.name, e.source_id),
         ),
         problems=list(Problem.objects.filter(definition=definition).order_by("line", "code")),
