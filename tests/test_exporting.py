@@ -100,17 +100,21 @@ def test_file_text_without_frontmatter_keeps_a_leading_rule_as_body():
     assert exporting.file_text({}, "Plain body.\n") == "Plain body.\n"
 
 
-json_scalars = st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.text(max_size=40)
+# The catalog never holds a NUL: the reader drops it (PostgreSQL refuses it in text and JSON), so
+# the mappings it can store, and must export faithfully, are made of NUL-free strings.
+stored_text = st.characters(exclude_categories=["Cs"], exclude_characters="\x00")
+json_scalars = st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.text(stored_text, max_size=40)
 json_scalars |= st.floats(allow_nan=False, allow_infinity=False)
 json_values = st.recursive(
     json_scalars,
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(min_size=1, max_size=10), inner, max_size=4),
+    lambda inner: st.lists(inner, max_size=4)
+    | st.dictionaries(st.text(stored_text, min_size=1, max_size=10), inner, max_size=4),
     max_leaves=12,
 )
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.dictionaries(st.text(min_size=1, max_size=20), json_values, max_size=6))
+@given(st.dictionaries(st.text(stored_text, min_size=1, max_size=20), json_values, max_size=6))
 def test_any_json_frontmatter_reads_back_the_same(mapping):
     """Whatever JSON-safe mapping the catalog stores, its dump is strict YAML that reads back equal, in order."""
     text = exporting.dump_frontmatter(mapping)
