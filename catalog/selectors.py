@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.core.cache import cache
-from django.db.models import Count, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.functional import cached_property
 
@@ -27,6 +27,7 @@ from .models import (
     Tool,
 )
 from .rendering import render_markdown
+from .rules import RULES
 from .text import slugify
 
 PAGE_SIZE = 50
@@ -94,6 +95,9 @@ class DefinitionFilters:
     tool: str = ""
     skill: str = ""
     problems: str = ""  # "" (any), "yes" or "no"
+    rule: str = ""  # a rule id (Problem.code): definitions with at least one such problem
+    min_size: int | None = None  # file size in bytes, inclusive
+    max_size: int | None = None  # file size in bytes, inclusive
     sort: str = "name"
 
     @classmethod
@@ -101,7 +105,13 @@ class DefinitionFilters:
         """Read ``request.GET``; values that cannot be valid are dropped, never an error."""
 
         def text(name):
-            return query.get(name, "").strip()[:300]
+            # PostgreSQL refuses NUL in a string parameter; no name or value contains one.
+            return query.get(name, "").replace("\x00", "").strip()[:300]
+
+        def size(name):
+            value = text(name)
+            # isascii: "²" is a digit to isdigit() but not to int(); 18 digits fit a bigint.
+            return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
 
         fmt = text("file_format")
         problems = text("problems")
@@ -113,13 +123,18 @@ class DefinitionFilters:
             tool=text("tool"),
             skill=text("skill"),
             problems=problems if problems in ("yes", "no") else "",
+            rule=text("rule")[:100],
+            min_size=size("min_size"),
+            max_size=size("max_size"),
             sort=sort if sort in DefinitionQuerySet.SORT_ORDERS else "name",
         )
 
     @property
     def active(self):
         """Whether anything narrows the list (sorting does not)."""
-        return any((self.collection, self.file_format, self.model, self.tool, self.skill, self.problems))
+        return any(
+            (self.collection, self.file_format, self.model, self.tool, self.skill, self.problems, self.rule)
+        ) or (self.min_size, self.max_size) != (None, None)
 
     def apply(self, queryset):
         if self.collection:
@@ -134,6 +149,14 @@ class DefinitionFilters:
             queryset = queryset.referencing(Reference.Kind.SKILL, self.skill)
         if self.problems:
             queryset = queryset.with_problems(self.problems == "yes")
+        if self.rule:
+            # An unknown rule matches nothing rather than being ignored: a link to a rule's
+            # list must never show the whole catalog.
+            queryset = queryset.filter(Exists(Problem.objects.filter(definition=OuterRef("pk"), code=self.rule)))
+        if self.min_size is not None:
+            queryset = queryset.filter(size__gte=self.min_size)
+        if self.max_size is not None:
+            queryset = queryset.filter(size__lte=self.max_size)
         return queryset.sorted_by(self.sort)
 
 
@@ -196,6 +219,10 @@ class FilterOptions:
     def skills(self):
         return self._choices["skills"]
 
+    @property
+    def rules(self):
+        return self._choices["rules"]
+
 
 def _filter_choices(kind):
     present = Definition.objects.present().filter(kind=kind)
@@ -220,13 +247,25 @@ def _filter_choices(kind):
         .values_list("name")
         .annotate(n=Count("definition", distinct=True))
     )
+    problems = (
+        Problem.objects.filter(definition__in=present)
+        .order_by("code")
+        .values_list("code")
+        .annotate(n=Count("definition", distinct=True))
+    )
     return {
         "collections": list(collections),
         "formats": [(value, labels.get(value, value), n) for value, n in formats],
         "models": [(value, value, n) for value, n in models],
         "tools": [(name, name, n) for name, n in tools],
         "skills": [(name, name, n) for name, n in skills],
+        "rules": [(code, _rule_label(code), n) for code, n in problems],
     }
+
+
+def _rule_label(code):
+    rule = RULES.get(code)
+    return f"{code}: {rule.title}" if rule else code
 
 
 def filter_options(kind):

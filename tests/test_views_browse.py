@@ -224,9 +224,9 @@ def assert_fragment(response):
 
 
 def test_agent_list_is_a_full_page_with_every_present_agent(client, catalog, django_assert_num_queries):
-    """The page lists present agents only, with a filter form wired to HTMX, in 10 queries when cold."""
-    # count, the page's keys, its rows, their tools, catalog stamp, then the five filter choices
-    with django_assert_num_queries(10):
+    """The page lists present agents only, with a filter form wired to HTMX, in 11 queries when cold."""
+    # count, the page's keys, its rows, their tools, catalog stamp, then the six filter choices (rules included)
+    with django_assert_num_queries(11):
         response = client.get("/agents/")
     assert_page(response)
     html = response.content.decode()
@@ -247,7 +247,7 @@ def test_agent_list_filter_choices_are_cached_until_the_catalog_changes(client, 
     with django_assert_num_queries(5):  # count, keys, rows, their tools, catalog stamp
         client.get("/agents/")
     ImportRun.objects.create()
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         client.get("/agents/")
 
 
@@ -297,6 +297,12 @@ def test_list_query_count_does_not_grow_with_the_rows(client, catalog, django_as
         ("file_format=bogus&problems=maybe&sort=nonsense", ["api-designer@beta", "backend-architect@alpha",
                                                        "backend-architect@beta", "frontend-engineer@alpha"]),
         ("tool=NoSuchTool", []),
+        ("rule=yaml-lenient", ["backend-architect@alpha"]),
+        ("rule=file-too-large", []),  # a rejected file's problem belongs to no definition
+        ("rule=no-such-rule", []),  # an unknown rule matches nothing, never everything
+        ("min_size=1&max_size=0", []),
+        ("min_size=²&max_size=-1", ["api-designer@beta", "backend-architect@alpha", "backend-architect@beta",
+                                    "frontend-engineer@alpha"]),
     ],
 )  # fmt: skip
 def test_agent_list_filters(client, catalog, query, expected):
@@ -372,6 +378,25 @@ def test_full_page_keeps_the_filter_state_in_the_form(client, catalog):
     assert "1 agent matches the filters" in html
 
 
+def test_size_range_bounds_are_inclusive(client, catalog):
+    """min_size and max_size keep the definitions whose file size lies between them, both included."""
+    sizes = sorted(item["size"] for item in client.get("/agents/?format=json").json()["results"])
+    low, high = sizes[1], sizes[-2]
+    data = client.get(f"/agents/?format=json&min_size={low}&max_size={high}").json()
+    assert sorted(item["size"] for item in data["results"]) == [size for size in sizes if low <= size <= high]
+
+
+def test_rule_and_size_filters_are_fields_of_the_form(client, catalog):
+    """A link from the overview (?rule=, ?min_size=) shows up in the form, so changing another
+    filter keeps it; the rule choices are the stored problem codes with their titles and counts."""
+    html = client.get("/agents/?rule=yaml-lenient&min_size=10&max_size=99999").content.decode()
+    assert '<option value="yaml-lenient" selected>yaml-lenient: ' in html
+    assert 'name="min_size" type="number"' in html and 'value="10"' in html
+    assert 'value="99999"' in html
+    assert "1 agent matches the filters" in html
+    assert "file-too-large" not in html  # no definition has it, so it is no choice
+
+
 def test_list_json_contract(client, catalog):
     """A list answers count and results; every item has a key and a url that resolves."""
     data = client.get("/agents/?format=json&collection=alpha").json()
@@ -386,7 +411,7 @@ def test_list_json_contract(client, catalog):
 
 def test_skill_and_command_lists(client, catalog, django_assert_num_queries):
     """Skills and commands have the same list, page and fragment."""
-    with django_assert_num_queries(10):  # as the agent list
+    with django_assert_num_queries(11):  # as the agent list
         response = client.get("/skills/")
     assert_page(response)
     assert "release-checklist" in response.content.decode()
@@ -691,8 +716,11 @@ def test_collection_list(client, catalog, django_assert_num_queries):
 
 def test_collection_detail(client, catalog, django_assert_num_queries):
     """Every definition of the collection with its problem count, and the files it rejected."""
-    # collection, counts by kind, count, keys, rows, their tools, rejected files
-    with django_assert_num_queries(7):
+    # collection, counts by kind, the definitions table (count, keys, rows, their tools), the
+    # problems table (count, rows), rejected files, then the cold statistics: catalog stamp, problems
+    # by rule and severity, kinds and formats, models, tools, rules, size buckets, most connected,
+    # missing collaborators
+    with django_assert_num_queries(18):
         response = client.get("/collections/beta/")
     assert_page(response)
     html = response.content.decode()
@@ -717,8 +745,9 @@ def test_collection_detail(client, catalog, django_assert_num_queries):
 
 def test_overview(client, catalog, django_assert_num_queries):
     """Counts linking to filtered lists, recent imports, names found in several collections."""
-    # stamp, by kind, by kind and format, collections, imports, shared names (2), problems
-    with django_assert_num_queries(8):
+    # stamp, then the cold statistics: kinds and formats, models, tools, rules, size buckets, most
+    # connected, missing collaborators, collections, problems by collection, imports, shared names (2)
+    with django_assert_num_queries(13):
         response = client.get("/")
     assert_page(response)
     html = response.content.decode()

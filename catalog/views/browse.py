@@ -9,18 +9,19 @@ from pathlib import PurePosixPath
 
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from .. import selectors
+from .. import selectors, statistics
 from ..models import Collection, Definition, Problem, Tool
 from ..selectors import DefinitionFilters
 from . import graph
-from .common import respond, wants_json
+from .common import respond, wants_fragment, wants_json
 
 TOOL_PAGE_SIZE = 100
 COLLECTION_PAGE_SIZE = 100
@@ -38,6 +39,12 @@ def _paginate(request, queryset, per_page):
     page.object_list = [rows[pk] for pk in keys]
     selectors.add_tool_chips(page.object_list)
     return page
+
+
+def _refuse_nul(*parts):
+    """A 404 for a URL part holding NUL: PostgreSQL cannot even compare such a string."""
+    if any("\x00" in part for part in parts):
+        raise Http404
 
 
 def _kind_label(kind, plural=True):
@@ -118,6 +125,7 @@ def definition_list(request, kind):
 @vary_on_headers("HX-Request")
 def definition_detail(request, collection, kind, slug):
     """One definition: rendered body, frontmatter, tools, references, collaborators, variants."""
+    _refuse_nul(collection, kind, slug)
     definition = get_object_or_404(
         Definition.objects.select_related("collection", "import_run").defer("raw"),
         collection__slug=collection,
@@ -219,6 +227,7 @@ def _detail_json(definition, panels):
 @require_GET
 def definition_raw(request, collection, kind, slug):
     """The file exactly as imported, as a download; never rendered, so it needs no Vary."""
+    _refuse_nul(collection, kind, slug)
     definition = get_object_or_404(
         Definition.objects.only("raw", "source_path"), collection__slug=collection, kind=kind, slug=slug
     )
@@ -266,6 +275,7 @@ def tool_list(request):
 @vary_on_headers("HX-Request")
 def tool_detail(request, name):
     """A tool and every definition allowed it, with how each one wrote it."""
+    _refuse_nul(name)
     tool = get_object_or_404(Tool, name=name)
     kind = request.GET.get("kind", "")
     users = Definition.objects.present().using_tool(tool.name).for_list()
@@ -329,9 +339,17 @@ def collection_list(request):
 
 
 @require_GET
-@vary_on_headers("HX-Request")
+@vary_on_headers("HX-Request", "HX-Target")
 def collection_detail(request, slug):
-    """A collection: where it came from, every definition in it with its problems, and rejected files."""
+    """A collection at a glance: counts, charts, a health score, its problems and definitions.
+
+    Two tables swap in place: the definitions (``?kind=&problems=&sort=&page=``) and the
+    problems (``?rule=&severity=&problems_page=``). An htmx request gets the partial its
+    ``HX-Target`` names, the definitions by default.
+    """
+    fragment = None  # the full page (or the JSON twin)
+    if wants_fragment(request) and not wants_json(request):
+        fragment = "problems" if request.htmx.target == "problems" else "results"
     collection = get_object_or_404(Collection, slug=slug)
     kind = request.GET.get("kind", "")
     filters = DefinitionFilters.from_query(request.GET)
@@ -342,7 +360,24 @@ def collection_detail(request, slug):
     if filters.problems:
         definitions = definitions.with_problems(filters.problems == "yes")
     definitions = definitions.sorted_by(filters.sort)
-    page = _paginate(request, definitions, COLLECTION_PAGE_SIZE)
+    # Each fragment reads only its own table.
+    page = _paginate(request, definitions, COLLECTION_PAGE_SIZE) if fragment != "problems" else None
+
+    rule = request.GET.get("rule", "").replace("\x00", "").strip()[:100]  # PostgreSQL refuses NUL
+    severity = request.GET.get("severity", "")
+    severity = severity if severity in Problem.Severity.values else ""
+    problems = None
+    if fragment != "results":
+        problems = Paginator(
+            statistics.collection_problems(collection, rule=rule, severity=severity), statistics.PROBLEM_PAGE_SIZE
+        ).get_page(request.GET.get("problems_page"))
+    # The charts and the score scan the whole collection: computed only when a template or
+    # the JSON uses them (never for a table's fragment), and cached until the catalog changes.
+    stats = SimpleLazyObject(
+        lambda: selectors.cached(
+            f"collection-stats:{collection.pk}", lambda: statistics.collection_statistics(collection)
+        )
+    )
     context = {
         "collection": collection,
         "kind": kind,
@@ -352,6 +387,13 @@ def collection_detail(request, slug):
         "rejections": Problem.objects.filter(collection=collection, definition=None).order_by("path", "line"),
         "sort_choices": selectors.SORT_CHOICES,
         "problem_choices": selectors.PROBLEM_CHOICES,
+        "stats": stats,
+        "problems": problems,
+        "rule": rule,
+        "severity": severity,
+        # Each table's form keeps the other table's state, so a submit without JS loses neither.
+        "definitions_state": [(k, request.GET[k]) for k in ("kind", "problems", "sort", "page") if request.GET.get(k)],
+        "problems_state": [(k, request.GET[k]) for k in ("rule", "severity", "problems_page") if request.GET.get(k)],
     }
 
     def as_json():
@@ -364,7 +406,36 @@ def collection_detail(request, slug):
             "commit": collection.commit,
             "description": collection.description,
             "counts": kind_counts,
+            "formats": stats["by_format"],
+            "health": {
+                "score": stats["health"].score,
+                "formula": stats["health"].formula,
+                "definitions": stats["health"].definitions,
+                "clean": stats["health"].clean,
+                "rejected": stats["health"].rejected,
+            },
+            "charts": {name: stats[name].as_rows() for name in statistics.COLLECTION_CHARTS},
+            "problems": {
+                "rule": rule,
+                "severity": severity,
+                "by_rule": {r.code: r.n for r in stats["by_rule"]},
+                "by_severity": stats["by_severity"],
+                "count": problems.paginator.count,
+                "page": problems.number,
+                "pages": problems.paginator.num_pages,
+                "results": [
+                    {
+                        "severity": p.severity,
+                        "code": p.code,
+                        "path": p.path,
+                        "line": p.line,
+                        "message": p.message,
+                        "definition": _definition_ref(p.definition),
+                    }
+                    for p in problems.object_list
+                ],
+            },
         }
         return data | _page_json(request, page, _summary)
 
-    return respond(request, "catalog/collection_detail.html", context, json_data=as_json)
+    return respond(request, "catalog/collection_detail.html", context, fragment=fragment, json_data=as_json)
