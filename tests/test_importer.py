@@ -7,6 +7,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from catalog import importer
 from catalog.models import Collection, Definition, DefinitionVersion, Edge, ImportRun, Item, Problem
@@ -253,3 +254,28 @@ def test_cross_file_findings_follow_the_neighbours(tmp_path, import_tree):
     writer.refresh_from_db()
     assert not writer.problems.filter(code="unresolved-skill").exists()
     assert writer.problem_count == writer.problems.count()
+
+
+def planner_row_estimate(table):
+    """How many rows the database's planner statistics say ``table`` holds (None: never measured)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
+            (estimate,) = cursor.fetchone()
+            return None if estimate < 0 else estimate
+        cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        if not cursor.fetchone()[0]:
+            return None
+        cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = %s", [table])
+        row = cursor.fetchone()
+        return int(row[0].split()[0]) if row else None
+
+
+def test_a_large_import_refreshes_the_planner_statistics(tmp_path, import_tree):
+    """After an import of many files the planner knows how big the tables are: stale statistics
+    (an empty table) once made PostgreSQL scan every definition for each edge of a detail page."""
+    for n in range(importer.REFRESH_STATISTICS_AFTER):
+        write_agent(tmp_path, f"agent-{n:03d}")
+    import_tree(tmp_path)
+    assert planner_row_estimate("catalog_definition") == pytest.approx(importer.REFRESH_STATISTICS_AFTER, rel=0.1)
+    assert planner_row_estimate("catalog_item") >= 2 * importer.REFRESH_STATISTICS_AFTER * 0.9
