@@ -173,7 +173,9 @@ class Section:
     text: str  # the lines under the heading, without the heading itself
 
 
-_ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+# The closing run of #s is removed by _heading_text, not by this pattern: a lazy group followed
+# by optional blanks and #s backtracks quadratically over a long run of spaces.
+_ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*))?$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 
@@ -201,12 +203,22 @@ def split_sections(body, first_line=1):
         if match:
             if heading or any(x.strip() for x in lines):
                 sections.append(_section(level, heading, start, lines))
-            level, heading, start, lines = len(match.group(1)), (match.group(2) or "").strip(), first_line + offset, []
+            level, heading, start, lines = len(match.group(1)), _heading_text(match.group(2)), first_line + offset, []
         else:
             lines.append(line)
     if heading or any(x.strip() for x in lines):
         sections.append(_section(level, heading, start, lines))
     return tuple(sections)
+
+
+def _heading_text(text):
+    """An ATX heading's text without its optional closing run of #s (CommonMark: "## a ##" is "a",
+    "## a#" is "a#", "## ##" is empty)."""
+    text = (text or "").strip(" \t")
+    bare = text.rstrip("#")
+    if not bare or (bare != text and bare[-1] in " \t"):
+        return bare.rstrip(" \t")
+    return text
 
 
 def _section(level, heading, line, lines):

@@ -2,7 +2,7 @@
 
 import os
 
-from catalog import discovery, extraction, parsing
+from catalog import discovery, extraction, parsing, text
 
 
 def test_yaml_nul_escape_never_reaches_the_frontmatter():
@@ -30,3 +30,15 @@ def test_unclosed_brackets_in_an_item_are_read_in_linear_time():
     """"[a](" repeated 20,000 times under a responsibilities heading finishes with bounded text."""
     items = extraction.extract_items("## Core Responsibilities\n- Own " + "[a](" * 20_000 + "\n")
     assert len(items) == 1 and len(items[0].text) <= extraction.MAX_ITEM_LENGTH
+
+
+def test_heading_with_a_long_run_of_spaces_is_split_in_linear_time():
+    """"# a", 40,000 spaces, "b": the closing-#s handling once backtracked over every space."""
+    (section,) = text.split_sections("# a" + " " * 40_000 + "b\nbody\n")
+    assert section.heading.startswith("a ") and section.heading.endswith(" b")
+
+
+def test_heading_closing_sequence_follows_commonmark():
+    """A closing run of #s after a blank is dropped; one glued to the text is part of it."""
+    headings = [s.heading for s in text.split_sections("## a ##\n\n## b#\n\n## ##\nx\n\n#\ty  #  \n\n# c \\#\n")]
+    assert headings == ["a", "b#", "", "y", "c \\#"]
