@@ -18,6 +18,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q
+from django.forms.models import BaseInlineFormSet
 from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -69,9 +70,22 @@ class ReadOnlyMixin:
         return False
 
 
+class BoundedInlineFormSet(BaseInlineFormSet):
+    """At most ``MAX_SHOWN`` rows: one file can yield thousands of derived rows, and a change
+    page that lists them all grows to megabytes. The parent links to the full lists."""
+
+    MAX_SHOWN = 100
+
+    def get_queryset(self):
+        if not hasattr(self, "_queryset"):
+            self._queryset = super().get_queryset()[: self.MAX_SHOWN]
+        return self._queryset
+
+
 class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
     extra = 0
     can_delete = False
+    formset = BoundedInlineFormSet
 
 
 def admin_link(obj, text=None):
@@ -291,6 +305,7 @@ class DefinitionAdmin(admin.ModelAdmin):
         "lenient",
         "problem_count",
         "collaborator_count",
+        "derived_rows",
     )
     fieldsets = (
         (None, {"fields": ("conflict_status", "name", "kind", "format", "collection_link", "slug", "links")}),
@@ -309,6 +324,7 @@ class DefinitionAdmin(admin.ModelAdmin):
                     "lenient",
                     "problem_count",
                     "collaborator_count",
+                    "derived_rows",
                 ),
                 "description": "As imported. An edit keeps these, so a re-import can tell upstream changes apart.",
             },
@@ -428,6 +444,31 @@ class DefinitionAdmin(admin.ModelAdmin):
                 (obj.get_absolute_url(), "public page"),
                 (definition_compare_url(obj), "compare"),
                 (reverse("admin:catalog_definition_export", args=[obj.pk]), "download file"),
+            ),
+        )
+
+
+    @admin.display(description="Derived rows")
+    def derived_rows(self, obj):
+        """How many rows each inline below comes from, each linking to all of them: the inlines
+        show the first ``BoundedInlineFormSet.MAX_SHOWN``."""
+        rows = (
+            (DefinitionTool, "definition", "tools"),
+            (Edge, "source", "collaborations"),
+            (Item, "definition", "responsibilities and metrics"),
+            (Problem, "definition", "problems"),
+        )
+        return format_html_join(
+            " · ",
+            '<a href="{}?{}">{} {}</a>',
+            (
+                (
+                    reverse(f"admin:catalog_{model._meta.model_name}_changelist"),
+                    urlencode({f"{fk}__id__exact": obj.pk}),
+                    f"{model.objects.filter(**{fk: obj}).count():,}",
+                    label,
+                )
+                for model, fk, label in rows
             ),
         )
 

@@ -265,7 +265,8 @@ def _section_contexts(sections):
 # ---------------------------------------------------------------------------
 
 # Only hyphenated, namespaced or CamelCase words can be names; plain words never are.
-_TOKEN = r"(?:[A-Za-z][A-Za-z0-9]*(?:[-_:][A-Za-z0-9]+)+|[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+)"  # noqa: S105  # nosec B105 - a regex for name tokens, not a password
+# bandit B105: a regex for name tokens, not a password
+_TOKEN = r"(?:[A-Za-z][A-Za-z0-9]*(?:[-_:][A-Za-z0-9]+)+|[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+)"  # noqa: S105  # nosec B105
 # A name as written: bold and/or backticked, or bare. The lookarounds keep paths, file
 # names, package scopes and function calls out ("src/user-routes.ts", "@types/node").
 _NAME = re.compile(

@@ -72,7 +72,7 @@ def search(request):
 
 def _page_number(query):
     value = query.get("page", "")
-    return int(value) if value.isdigit() and len(value) < 6 else 1
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 6 else 1  # "²" is no int
 
 
 def _json(results, error):
