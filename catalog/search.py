@@ -25,6 +25,8 @@ read). When more match, ``Results.exact`` is False and the count is a lower boun
 page says.
 """
 
+import hashlib
+import json
 import re
 import time
 import unicodedata
@@ -37,6 +39,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
 
+from . import selectors
 from .models import Definition, Item
 
 MAX_QUERY_LENGTH = 200
@@ -44,6 +47,8 @@ MAX_TOKENS = 12
 # A one-letter prefix expands to a large part of the vocabulary; it waits for a second letter.
 MIN_PREFIX_LENGTH = 2
 MAX_CANDIDATES = 500
+# PostgreSQL: filters that keep at most this many definitions are applied as a list of their ids.
+SELECTIVE_FILTER = 20_000
 PAGE_SIZE = 20
 MATCHES_SHOWN = 3
 DEFAULT_BUDGET_MS = 1000
@@ -512,19 +517,25 @@ class PostgresEngine:
         """
         query, params = self._tsquery(terms, phrase=False)
         phrase, phrase_params = self._tsquery(terms, phrase=True) if len(terms.tokens) > 1 else ("NULL::tsquery", [])
-        where, filter_params = _filter_sql(criteria)
         scope, scope_params = ("", [])
         if criteria.scope != ALL:
             scope, scope_params = " AND i.field = %s", [criteria.scope]
-        # The filters are a scalar subquery, which PostgreSQL never turns into a join: a hash
-        # join would read every definition before the LIMIT could stop the scan.
+        kept = _kept_definitions(criteria) if criteria.filtered else None
+        if kept is not None:
+            # A selective filter is a list of ids, checked per item by a hash lookup.
+            definitions, filter_params = "i.definition_id = ANY(%s)", [list(kept)]
+        else:
+            # Otherwise a scalar subquery, which PostgreSQL never turns into a join: a hash join
+            # would read every definition before the LIMIT could stop the scan.
+            where, filter_params = _filter_sql(criteria)
+            # bandit B608: fixed SQL, values are parameters
+            definitions = f"(SELECT {where} FROM catalog_definition d WHERE d.id = i.definition_id)"  # noqa: S608  # nosec B608
         sql = (
             # bandit B608: fixed SQL, values are parameters
             "SELECT i.id, i.definition_id, coalesce(i.search_vector @@ q.phrase, false),"  # noqa: S608  # nosec B608
             " ts_rank_cd(i.search_vector, q.query)"
             f" FROM (SELECT {query} AS query, {phrase} AS phrase) q, catalog_item i"
-            f" WHERE i.search_vector @@ q.query{scope}"
-            f" AND (SELECT {where} FROM catalog_definition d WHERE d.id = i.definition_id)"
+            f" WHERE i.search_vector @@ q.query{scope} AND {definitions}"
             " LIMIT %s"
         )
         with connection.cursor() as cursor:
@@ -574,6 +585,35 @@ class PostgresEngine:
     @staticmethod
     def is_timeout(error):
         return getattr(error.__cause__, "sqlstate", None) == "57014"  # query_canceled
+
+
+def _kept_definitions(criteria):
+    """The ids of the definitions the filters keep, or ``None`` when they keep more than
+    ``SELECTIVE_FILTER`` (then the filter stops few matching items, and checking it per item
+    costs less than a list).
+
+    A selective filter (commands allowed Bash) otherwise makes the engine check the filter for
+    each of the thousands of items matching a common word before ``limit`` of them pass. The
+    list depends on the filters alone, so it is cached until the catalog changes: while a user
+    types, every keystroke reuses it.
+    """
+    values = json.dumps([criteria.collection, criteria.kind, criteria.model, criteria.tool])
+    key = f"search-filter:{hashlib.sha256(values.encode()).hexdigest()}"
+    kept = selectors.cached(key, lambda: _read_kept_definitions(criteria))
+    return None if kept == _TOO_MANY else kept
+
+
+_TOO_MANY = "too many"  # cached as a value: the cache cannot tell a stored None from a miss
+
+
+def _read_kept_definitions(criteria):
+    where, params = _filter_sql(criteria)
+    with connection.cursor() as cursor:
+        # bandit B608: fixed SQL, values are parameters
+        sql = f"SELECT d.id FROM catalog_definition d WHERE {where} LIMIT %s"  # noqa: S608  # nosec B608
+        cursor.execute(sql, [*params, SELECTIVE_FILTER + 1])
+        ids = tuple(row[0] for row in cursor.fetchall())
+    return ids if len(ids) <= SELECTIVE_FILTER else _TOO_MANY
 
 
 _ENGINES = {"sqlite": SqliteEngine(), "postgresql": PostgresEngine()}

@@ -27,6 +27,17 @@ CHROMIUM_ARGS = [
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with nothing cached. The cache keys on the latest import run's id,
+    which SQLite hands out again after a test's transaction rolls back."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def import_tree():
     """Import one or more paths and return the report; the database is the test's own."""

@@ -269,6 +269,20 @@ def test_filters_narrow_by_collection_kind_model_and_tool():
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("selective_up_to", [search.SELECTIVE_FILTER, 0])
+def test_filters_give_the_same_results_as_a_list_of_ids_or_per_item(monkeypatch, selective_up_to):
+    """PostgreSQL applies a filter keeping few definitions as a list of their ids and a broad
+    one per matching item; both ways keep the same definitions (SQLite always checks per item)."""
+    monkeypatch.setattr(search, "SELECTIVE_FILTER", selective_up_to)
+    make_definition("Alpha", [(R, "Audit security headers")], collection="One", model="opus", tools=["Read"])
+    make_definition("Beta", [(R, "Audit security headers")], collection="Two", kind="command", tools=["Bash"])
+    make_definition("Gamma", [(R, "Audit security headers")], kind="command", tools=["Bash"], missing=True)
+    assert names(search.search(Criteria(query="security", kind="command", tool="Bash"))) == ["Beta"]
+    assert names(search.search(Criteria(query="security", collection="one", tool="Read"))) == ["Alpha"]
+    assert names(search.search(Criteria(query="security", kind="skill"))) == []
+
+
+@pytest.mark.django_db
 def test_missing_definitions_are_not_found():
     """A definition whose file vanished from the last import is not a search result."""
     make_definition("Gone", [(R, "Maintain the feature flags")], missing=True)

@@ -24,14 +24,6 @@ SAMPLE_SLUG = "acme-studio-sample"
 COLLECTION_URL = f"/collections/{SAMPLE_SLUG}/"
 
 
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """Each test starts as the first request after an import: nothing cached."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def json_of(client, url):
     separator = "&" if "?" in url else "?"
     response = client.get(f"{url}{separator}format=json")
