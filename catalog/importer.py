@@ -184,6 +184,18 @@ def _acquire_write_lock():
             raise ImportBusy("Another import is writing to the catalog; try again when it has finished.")
 
 
+def _wait_for_imports():
+    """Let an edit wait for a running import to commit, so the two never interleave.
+
+    SQLite's IMMEDIATE transactions already queue writers (up to the busy timeout); on
+    PostgreSQL the edit waits for the imports' lock, and an import that starts meanwhile is
+    refused as busy rather than overwriting the edit.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_ID])
+
+
 # ---------------------------------------------------------------------------
 # Reading (no database writes)
 # ---------------------------------------------------------------------------
@@ -700,6 +712,10 @@ def save_edit(definition, text, *, replaced_by="edit"):
     if planned.rejection:
         raise InvalidEdit(planned.rejection)
     with transaction.atomic():
+        _wait_for_imports()
+        # An import may have committed while staff were editing: keep the provenance it wrote
+        # (its content becomes the version this edit replaces).
+        definition.refresh_from_db(fields=["raw", "sha256", "size", "import_run", "imported_at"])
         _keep_version(definition, replaced_by=replaced_by)
         raw, sha256 = bytes(definition.raw), definition.sha256
         _fill(definition, planned, definition.slug, definition.import_run, definition.imported_at)
@@ -718,6 +734,7 @@ def resolve_conflict(conflict, how, merged_text=None):
     definition = conflict.definition
     upstream = bytes(conflict.upstream_raw)
     with transaction.atomic():
+        _wait_for_imports()
         if how == Conflict.Resolution.TOOK_UPSTREAM:
             planned = _planned_for(definition, upstream)
             if planned.rejection:

@@ -1,10 +1,11 @@
-"""Faults: a killed import, readers during an import, and two imports at once.
+"""Faults: a killed import, readers during an import, two imports at once, an edit during an import.
 
 Each test runs real ``manage.py import_agents`` processes against a database of its own (a
 SQLite file, or a scratch PostgreSQL database when the suite runs on PostgreSQL), because the
 point is what survives a process that dies or competes, not what a test transaction sees.
 """
 
+import json
 import os
 import signal
 import sqlite3
@@ -151,3 +152,50 @@ def test_two_imports_at_once_are_serialized_or_refused(tmp_path):
         # No duplicates, no half catalog: exactly one copy of every definition.
         assert query("SELECT count(*) FROM catalog_definition")[0][0] == 2830
         assert query("SELECT count(*) FROM catalog_importrun WHERE status = 'running'")[0][0] == 0
+
+
+EDIT_DURING_IMPORT = """
+import json, time
+from django.utils import timezone
+from catalog import importer
+from catalog.models import Definition, ImportRun
+definition = Definition.objects.get(pk={pk})
+text = definition.source_text.replace({old!r}, "edited-agent", 1)
+while not ImportRun.objects.filter(status="running").exists():
+    time.sleep(0.005)
+started = timezone.now()
+importer.save_edit(definition, text)
+run = ImportRun.objects.order_by("-pk").first()
+kept = definition.versions.order_by("-pk").first()
+print(json.dumps({{"started": started.timestamp(), "import_finished": run.finished_at.timestamp(),
+                  "kept": kept.created_at.timestamp(), "replaced_by": kept.replaced_by}}))
+"""
+
+
+def test_an_edit_during_an_import_waits_and_both_are_kept(tmp_path):
+    """Staff saving an agent while an import writes: the save waits for the import to commit,
+    then both the import and the edit are whole, and the replaced content is a kept version."""
+    with scratch_database(tmp_path) as (url, query):
+        manage(url, "import_agents", str(SEEDS))
+        pk, name = query("SELECT id, name FROM catalog_definition ORDER BY id")[0]
+        # The editor starts first and saves the moment the import's run row appears, which is
+        # just before the import's write transaction opens.
+        editor = subprocess.Popen(
+            [sys.executable, "manage.py", "shell", "-c", EDIT_DURING_IMPORT.format(pk=pk, old=name)],
+            cwd=REPO, env=env_for(url), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        time.sleep(2)  # let the editor load Django before the import begins
+        process = start_import(url, CORPUS, log=tmp_path / "import")
+        out, err = editor.communicate(timeout=300)
+        assert process.wait() == 0, stderr_of(tmp_path / "import")
+        assert editor.returncode == 0, err[-3000:]
+        edit = json.loads(out.strip().splitlines()[-1])
+        assert edit["started"] < edit["import_finished"] <= edit["kept"]  # began during it, saved after it
+
+        if not ON_POSTGRES:
+            assert query("PRAGMA integrity_check") == [("ok",)]
+        assert query("SELECT count(*) FROM catalog_definition")[0][0] == 5 + 2830
+        assert query("SELECT count(*) FROM catalog_importrun WHERE status = 'running'")[0][0] == 0
+        modified, text = query(f"SELECT locally_modified, source_text FROM catalog_definition WHERE id = {pk}")[0]
+        assert modified in (True, 1) and "edited-agent" in text
+        assert edit["replaced_by"] == "edit"
