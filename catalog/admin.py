@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
+from django.db import OperationalError
 from django.db.models import Count, Exists, OuterRef, Q
 from django.forms.models import BaseInlineFormSet
 from django.http import FileResponse, HttpResponseRedirect
@@ -358,6 +359,18 @@ class DefinitionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # a vanished file is marked missing; deleting would only last until the next import
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A save that finds the catalog still locked by an import (SQLite gives up after its busy
+        timeout) wrote nothing: say so on the change page instead of an error page."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except OperationalError as error:
+            if "locked" not in str(error):
+                raise
+            message = "An import is writing to the catalog, so nothing was saved. Save again when it has finished."
+            self.message_user(request, message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     def save_model(self, request, obj, form, change):
         """Save through the importer, which re-derives everything in this same transaction."""

@@ -8,10 +8,11 @@ from axes.models import AccessAttempt
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Permission, User
+from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
 
-from catalog import search
+from catalog import importer, search
 from catalog.models import Collection, Conflict, Definition, DefinitionVersion, Edge, Item, Problem
 
 pytestmark = pytest.mark.django_db
@@ -201,6 +202,24 @@ def test_edit_rederives_everything(tree, admin_client):
     assert search.search(search.Criteria(query="zephyrine")).hits == ()
     assert DefinitionVersion.objects.get(definition=agent).replaced_by == "edit"
     assert admin_client.get(agent.get_absolute_url()).text.count("Ships: releases, notes") >= 1
+
+
+def test_a_save_that_finds_the_catalog_locked_says_so_and_writes_nothing(tree, admin_client, monkeypatch):
+    """An import holding SQLite's write lock past the busy timeout: the save reports it, no 500."""
+    _, _, agent = tree
+    data = edit_data(admin_client, agent)
+    data["body"] = data["body"].replace("zephyrine", "quillwort")
+
+    def locked(definition, text, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(importer, "save_edit", locked)
+    response = admin_client.post(change_url(agent), data, follow=True)
+    assert response.redirect_chain == [(change_url(agent), 302)]
+    assert "An import is writing to the catalog, so nothing was saved." in response.text
+    agent.refresh_from_db()
+    assert not agent.locally_modified and "zephyrine" in agent.body
+    assert not DefinitionVersion.objects.filter(definition=agent).exists()
 
 
 def test_crlf_from_a_browser_is_not_an_edit(tree, admin_client):
