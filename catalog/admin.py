@@ -533,6 +533,23 @@ class EdgeAdmin(admin.ModelAdmin):
             return ("source", "kind", "target_name", "target", "manual", "line", "evidence")
         return super().get_fields(request, obj)
 
+    # A manual edge changes its ends' numbers of collaborators (the lists sort by them) at once.
+
+    def save_model(self, request, obj, form, change):
+        before = Edge.objects.filter(pk=obj.pk).values_list("source_id", "target_id").first() or ()
+        super().save_model(request, obj, form, change)
+        importer.recount_collaborators({*before, obj.source_id, obj.target_id})
+
+    def delete_model(self, request, obj):
+        ends = {obj.source_id, obj.target_id}
+        super().delete_model(request, obj)
+        importer.recount_collaborators(ends)
+
+    def delete_queryset(self, request, queryset):
+        ends = {pk for pair in queryset.values_list("source_id", "target_id") for pk in pair}
+        super().delete_queryset(request, queryset)
+        importer.recount_collaborators(ends)
+
 
 # ---------------------------------------------------------------------------
 # Import runs, problems and what the importer derives

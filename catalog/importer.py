@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import OperationalError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from . import collaboration, discovery, parsing, rules, search
@@ -669,6 +670,22 @@ def _resolve_references():
         same = [pk for coll, pk in options if coll == ref.definition.collection_id]
         ref.target_id = (same or [pk for _, pk in options] or [None])[0]
     Reference.objects.bulk_update([r for r in references if r.target_id], ["target"], batch_size=500)
+
+
+def recount_collaborators(definition_ids):
+    """Refresh ``collaborator_count`` of these definitions, as ``_count_collaborators`` counts it,
+    after staff add, change or delete an edge by hand."""
+    partners = {pk: set() for pk in definition_ids if pk}
+    edges = Edge.objects.exclude(kind=Edge.Kind.MENTIONS).filter(
+        Q(source_id__in=partners) | Q(target_id__in=partners)
+    )
+    for source, target, name in edges.values_list("source_id", "target_id", "target_name"):
+        if source in partners:
+            partners[source].add(target or name)
+        if target in partners:
+            partners[target].add(source)
+    for pk, names in partners.items():
+        Definition.objects.filter(pk=pk).update(collaborator_count=len(names))
 
 
 def _count_collaborators():

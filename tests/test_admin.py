@@ -394,6 +394,25 @@ def test_manual_edge_added_with_autocomplete(sample_catalog, admin_client):
     assert (edge.manual, edge.target_name) == (True, "api-designer")
 
 
+def test_manual_edges_update_the_collaborator_counts_at_once(sample_catalog, admin_client):
+    """Adding a manual edge counts a new collaborator on both ends; deleting it takes it back."""
+    source, target = Definition.objects.get(slug="release-manager"), Definition.objects.get(slug="api-designer")
+    counts = (source.collaborator_count, target.collaborator_count)
+    assert target.pk not in source.edges_out.values_list("target_id", flat=True)  # a new partner for both
+    assert source.pk not in target.edges_out.values_list("target_id", flat=True)
+    admin_client.post(reverse("admin:catalog_edge_add"), {"source": source.pk, "kind": "peer", "target": target.pk})
+    source.refresh_from_db()
+    target.refresh_from_db()
+    assert (source.collaborator_count, target.collaborator_count) == (counts[0] + 1, counts[1] + 1)
+
+    edge = Edge.objects.get(source=source, target=target, manual=True)
+    response = admin_client.post(reverse("admin:catalog_edge_delete", args=[edge.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    source.refresh_from_db()
+    target.refresh_from_db()
+    assert (source.collaborator_count, target.collaborator_count) == counts
+
+
 def test_extracted_edges_are_read_only(sample_catalog, admin_client):
     """An extracted edge cannot be changed or deleted in the admin."""
     edge = Edge.objects.filter(manual=False).first()
