@@ -105,8 +105,7 @@ class DefinitionFilters:
         """Read ``request.GET``; values that cannot be valid are dropped, never an error."""
 
         def text(name):
-            # PostgreSQL refuses NUL in a string parameter; no name or value contains one.
-            return query.get(name, "").replace("\x00", "").strip()[:300]
+            return query.get(name, "").strip()[:300]
 
         def size(name):
             value = text(name)

@@ -9,7 +9,7 @@ from pathlib import PurePosixPath
 
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
@@ -39,12 +39,6 @@ def _paginate(request, queryset, per_page):
     page.object_list = [rows[pk] for pk in keys]
     selectors.add_tool_chips(page.object_list)
     return page
-
-
-def _refuse_nul(*parts):
-    """A 404 for a URL part holding NUL: PostgreSQL cannot even compare such a string."""
-    if any("\x00" in part for part in parts):
-        raise Http404
 
 
 def _kind_label(kind, plural=True):
@@ -125,7 +119,6 @@ def definition_list(request, kind):
 @vary_on_headers("HX-Request")
 def definition_detail(request, collection, kind, slug):
     """One definition: rendered body, frontmatter, tools, references, collaborators, variants."""
-    _refuse_nul(collection, kind, slug)
     definition = get_object_or_404(
         Definition.objects.select_related("collection", "import_run").defer("raw"),
         collection__slug=collection,
@@ -227,7 +220,6 @@ def _detail_json(definition, panels):
 @require_GET
 def definition_raw(request, collection, kind, slug):
     """The file exactly as imported, as a download; never rendered, so it needs no Vary."""
-    _refuse_nul(collection, kind, slug)
     definition = get_object_or_404(
         Definition.objects.only("raw", "source_path"), collection__slug=collection, kind=kind, slug=slug
     )
@@ -275,7 +267,6 @@ def tool_list(request):
 @vary_on_headers("HX-Request")
 def tool_detail(request, name):
     """A tool and every definition allowed it, with how each one wrote it."""
-    _refuse_nul(name)
     tool = get_object_or_404(Tool, name=name)
     kind = request.GET.get("kind", "")
     users = Definition.objects.present().using_tool(tool.name).for_list()
@@ -363,7 +354,7 @@ def collection_detail(request, slug):
     # Each fragment reads only its own table.
     page = _paginate(request, definitions, COLLECTION_PAGE_SIZE) if fragment != "problems" else None
 
-    rule = request.GET.get("rule", "").replace("\x00", "").strip()[:100]  # PostgreSQL refuses NUL
+    rule = filters.rule
     severity = request.GET.get("severity", "")
     severity = severity if severity in Problem.Severity.values else ""
     problems = None

@@ -79,8 +79,7 @@ class CompareState:
 
 
 def _text(value, length):
-    # PostgreSQL refuses NUL in a string parameter; no key or name contains one.
-    return value.replace("\x00", "").strip()[:length]
+    return value.strip()[:length]
 
 
 class UnknownKeys(Exception):

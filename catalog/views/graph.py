@@ -65,11 +65,10 @@ class GraphFilters:
         except ValueError:
             min_degree = 0
         return cls(
-            # PostgreSQL refuses NUL in a string parameter; no slug or name contains one.
-            collections=tuple(dict.fromkeys(s.replace("\x00", "") for s in query.getlist("collection") if s)),
+            collections=tuple(dict.fromkeys(s for s in query.getlist("collection") if s)),
             kinds=tuple(dict.fromkeys(k for k in query.getlist("kind") if k in valid_kinds)),
             min_degree=min_degree,
-            focus=query.get("focus", "").replace("\x00", "").strip()[:300],
+            focus=query.get("focus", "").strip()[:300],
         )
 
 

@@ -16,14 +16,13 @@ TOO_EXPENSIVE = "This query is too expensive to run: try fewer or more specific 
 def criteria_from_query(query):
     """Read ``request.GET`` into search criteria; values that cannot be valid are dropped, never an error."""
 
-    def text(name, length=300, nul=""):
-        # NUL can be neither stored nor compared by PostgreSQL: drop it rather than fail.
-        return query.get(name, "")[:length].replace("\x00", nul)
+    def text(name, length=300):
+        return query.get(name, "")[:length]
 
     scope = text("scope")
     kind = text("kind")
     return engine.Criteria(
-        query=text("q", engine.MAX_QUERY_LENGTH, nul=" "),
+        query=text("q", engine.MAX_QUERY_LENGTH),
         scope=scope if scope in dict(engine.SCOPES) else engine.ALL,
         collection=text("collection").strip(),
         kind=kind if kind in Definition.Kind.values else "",
