@@ -233,25 +233,15 @@ def _filter_choices(kind):
         .values_list("slug", "name", "n")
     )
     formats = present.order_by("format").values_list("format").annotate(n=Count("pk"))
-    models = present.exclude(model="").order_by("model").values_list("model").annotate(n=Count("pk"))
-    tools = (
-        Tool.objects.filter(definition_links__definition__in=present, definition_links__enabled=True)
-        .annotate(n=Count("definition_links__definition", distinct=True))
-        .order_by("name")
-        .values_list("name", "n")
-    )
+    models = model_counts(present).order_by("model")
+    tools = tool_counts(present).order_by("name")
     skills = (
         Reference.objects.filter(kind=Reference.Kind.SKILL, definition__in=present)
         .order_by("name")
         .values_list("name")
         .annotate(n=Count("definition", distinct=True))
     )
-    problems = (
-        Problem.objects.filter(definition__in=present)
-        .order_by("code")
-        .values_list("code")
-        .annotate(n=Count("definition", distinct=True))
-    )
+    problems = rule_counts(present).order_by("code")
     return {
         "collections": list(collections),
         "formats": [(value, labels.get(value, value), n) for value, n in formats],
@@ -260,6 +250,35 @@ def _filter_choices(kind):
         "skills": [(name, name, n) for name, n in skills],
         "rules": [(code, _rule_label(code), n) for code, n in problems],
     }
+
+
+# Counts shared by the filter choices and the overview's charts, so a bar and the list it links
+# to count the same way. Each is ``(value, n)`` rows, to be ordered by the caller.
+
+
+def model_counts(definitions):
+    """Definitions per ``model`` field (as written), those without one left out."""
+    return definitions.exclude(model="").order_by().values_list("model").annotate(n=Count("pk"))
+
+
+def tool_counts(definitions):
+    """Definitions allowed each tool, by canonical name; a tool listed as disabled does not count,
+    as in the list's tool filter."""
+    return (
+        Tool.objects.filter(definition_links__definition__in=definitions, definition_links__enabled=True)
+        .annotate(n=Count("definition_links__definition", distinct=True))
+        .values_list("name", "n")
+    )
+
+
+def rule_counts(definitions):
+    """Definitions with at least one problem of each rule (``Problem.code``)."""
+    return (
+        Problem.objects.filter(definition__in=definitions)
+        .order_by()
+        .values_list("code")
+        .annotate(n=Count("definition", distinct=True))
+    )
 
 
 def _rule_label(code):

@@ -16,8 +16,8 @@ from urllib.parse import urlencode
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 
-from . import charts
-from .models import Definition, Edge, Problem, Tool
+from . import charts, selectors
+from .models import Definition, Edge, Problem
 from .rules import RULES
 
 TOP = 10  # bars per chart
@@ -147,29 +147,18 @@ def statistics(collection=None):
 
 
 def _models_chart(agents, agents_url):
-    rows = agents.exclude(model="").order_by().values_list("model").annotate(n=Count("pk"))
-    top = sorted(rows, key=lambda row: (-row[1], row[0]))[:TOP]
-    return charts.bar_chart([(model, n, agents_url(model=model)) for model, n in top], "Agents by model", unit="agents")
+    rows = selectors.model_counts(agents).order_by("-n", "model")[:TOP]
+    rows = [(model, n, agents_url(model=model)) for model, n in rows]
+    return charts.bar_chart(rows, "Agents by model", unit="agents")
 
 
 def _tools_chart(agents, agents_url):
-    # The same rule as the list's tool filter: a tool listed but disabled is not allowed.
-    rows = (
-        Tool.objects.filter(definition_links__definition__in=agents, definition_links__enabled=True)
-        .annotate(n=Count("definition_links__definition", distinct=True))
-        .order_by("-n", "name")
-        .values_list("name", "n")[:TOP]
-    )
+    rows = selectors.tool_counts(agents).order_by("-n", "name")[:TOP]
     return charts.bar_chart([(name, n, agents_url(tool=name)) for name, n in rows], "Most used tools", unit="agents")
 
 
 def _rules_chart(agents, agents_url):
-    rows = (
-        Problem.objects.filter(definition__in=agents)
-        .values_list("code")
-        .annotate(n=Count("definition", distinct=True))
-        .order_by("-n", "code")[:TOP]
-    )
+    rows = selectors.rule_counts(agents).order_by("-n", "code")[:TOP]
     return charts.bar_chart(
         [(code, n, agents_url(rule=code), _rule_title(code)) for code, n in rows],
         "Agents with problems, by rule",
