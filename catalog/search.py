@@ -370,7 +370,7 @@ _FILTERS = {
     "model": "d.model = %s",
     "tool": (
         "EXISTS (SELECT 1 FROM catalog_definitiontool dt JOIN catalog_tool t ON t.id = dt.tool_id"
-        " WHERE dt.definition_id = d.id AND t.name = %s)"
+        " WHERE dt.definition_id = d.id AND dt.enabled AND t.name = %s)"
     ),
 }
 

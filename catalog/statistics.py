@@ -292,6 +292,7 @@ def collection_statistics(collection):
     severity_options = [(value, label, by_severity.get(value, 0)) for value, label in Problem.Severity.choices]
     return stats | {
         "by_rule": by_rule,
+        "rule_options": [(r.code, r.code, r.n) for r in by_rule],
         "by_severity": by_severity,
         "severity_options": severity_options,
         "health": health,

@@ -283,6 +283,16 @@ def test_filters_give_the_same_results_as_a_list_of_ids_or_per_item(monkeypatch,
 
 
 @pytest.mark.django_db
+def test_tool_filter_means_allowed_the_tool_as_in_the_lists():
+    """A tool listed as disabled (OpenCode's ``bash: false``) does not count, as in the lists' filter."""
+    allowed = make_definition("Allowed", [(R, "Audit security headers")], tools=["Bash"])
+    denied = make_definition("Denied", [(R, "Audit security headers")], tools=["Bash"])
+    denied.tool_links.update(enabled=False)
+    assert allowed.tool_links.get().enabled
+    assert names(search.search(Criteria(query="security", tool="Bash"))) == ["Allowed"]
+
+
+@pytest.mark.django_db
 def test_missing_definitions_are_not_found():
     """A definition whose file vanished from the last import is not a search result."""
     make_definition("Gone", [(R, "Maintain the feature flags")], missing=True)

@@ -81,3 +81,10 @@ def test_definition_rows_truncate_descriptions_as_truncatechars():
     html = definition_rows([hostile_row(description=long)])
     shown = html.split('<div class="muted small">')[1].split("</div>")[0]
     assert shown == truncatechars(long, 140) and len(shown) == 140 and shown.endswith("…")
+
+
+def test_select_options_without_counts():
+    """(value, label) choices show no count."""
+    assert select_options([("name", "Name"), ("-size", "Largest first")], "-size") == (
+        '<option value="name">Name</option><option value="-size" selected>Largest first</option>'
+    )

@@ -7,7 +7,8 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from .. import search as engine
-from ..models import Collection, Definition, Tool
+from .. import selectors
+from ..models import Collection, Definition
 from .common import respond
 
 TOO_EXPENSIVE = "This query is too expensive to run: try fewer or more specific words, or narrow the filters."
@@ -40,11 +41,8 @@ def filter_options():
         .order_by("name")
         .values_list("slug", "name", "n"),
         "kinds": Definition.Kind.choices,
-        "models": present.exclude(model="").order_by("model").values_list("model").annotate(n=Count("pk")),
-        "tools": Tool.objects.filter(definition_links__definition__missing=False)
-        .annotate(n=Count("definition_links__definition", distinct=True))
-        .order_by("name")
-        .values_list("name", "n"),
+        "models": selectors.model_counts(present).order_by("model"),
+        "tools": selectors.tool_counts(present).order_by("name"),
     }
 
 
