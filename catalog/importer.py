@@ -673,37 +673,37 @@ def _resolve_references():
 
 
 def recount_collaborators(definition_ids):
-    """Refresh ``collaborator_count`` of these definitions, as ``_count_collaborators`` counts it,
-    after staff add, change or delete an edge by hand."""
-    partners = {pk: set() for pk in definition_ids if pk}
-    edges = Edge.objects.exclude(kind=Edge.Kind.MENTIONS).filter(
-        Q(source_id__in=partners) | Q(target_id__in=partners)
-    )
-    for source, target, name in edges.values_list("source_id", "target_id", "target_name"):
-        if source in partners:
-            partners[source].add(target or name)
-        if target in partners:
-            partners[target].add(source)
-    for pk, names in partners.items():
-        Definition.objects.filter(pk=pk).update(collaborator_count=len(names))
+    """Refresh ``collaborator_count`` of these definitions after staff add, change or delete an
+    edge by hand."""
+    ids = {pk for pk in definition_ids if pk}
+    edges = Edge.objects.filter(Q(source_id__in=ids) | Q(target_id__in=ids))
+    counts = _collaborator_counts(edges)
+    for pk in ids:
+        Definition.objects.filter(pk=pk).update(collaborator_count=counts.get(pk, 0))
 
 
 def _count_collaborators():
     """Denormalize each agent's number of distinct collaborators (in and out) for sorting."""
-    partners = {}
-    for source, target, name in Edge.objects.exclude(kind=Edge.Kind.MENTIONS).values_list(
-        "source_id", "target_id", "target_name"
-    ):
-        partners.setdefault(source, set()).add(target or name)
-        if target:
-            partners.setdefault(target, set()).add(source)
-    counts = {pk: len(names) for pk, names in partners.items()}
+    counts = _collaborator_counts(Edge.objects.all())
     changed = []
     for definition in Definition.objects.only("pk", "collaborator_count"):
         if definition.collaborator_count != counts.get(definition.pk, 0):
             definition.collaborator_count = counts.get(definition.pk, 0)
             changed.append(definition)
     Definition.objects.bulk_update(changed, ["collaborator_count"], batch_size=500)
+
+
+def _collaborator_counts(edges):
+    """``{definition id: distinct collaborators}`` over ``edges``, both ends counted; a mere
+    mention is no collaboration, and a dangling target counts by its name."""
+    partners = {}
+    for source, target, name in edges.exclude(kind=Edge.Kind.MENTIONS).values_list(
+        "source_id", "target_id", "target_name"
+    ):
+        partners.setdefault(source, set()).add(target or name)
+        if target:
+            partners.setdefault(target, set()).add(source)
+    return {pk: len(names) for pk, names in partners.items()}
 
 
 # ---------------------------------------------------------------------------
