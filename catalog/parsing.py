@@ -333,6 +333,13 @@ def _load(text, first_line):
     except _Refused as exc:
         line = first_line + exc.mark.line if exc.mark is not None else None
         raise _error(exc.code, exc.message, line) from None
+    except yaml.MarkedYAMLError as exc:
+        # The libyaml in recent PyYAML wheels (6.0.4 here) has a nesting limit of its own, which
+        # its scanner can reach ahead of the composer: the same refusal, not a reason to read leniently.
+        if exc.problem != "exceeded maximum nesting depth":
+            raise
+        line = first_line + exc.problem_mark.line if exc.problem_mark is not None else None
+        raise _error("yaml-too-deep", f"The frontmatter nests deeper than {MAX_YAML_DEPTH} levels.", line) from None
     finally:
         loader.dispose()
     return data, duplicates
