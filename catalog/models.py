@@ -5,7 +5,7 @@ queryset methods here so views, admin and commands share them.
 """
 
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 
 
@@ -128,13 +128,11 @@ class DefinitionQuerySet(models.QuerySet):
     }
 
     def for_list(self):
-        """What a list row shows: the collection joined, its tools in one more query, no big text."""
+        """What a list row shows: the collection joined, no big text (its tools come from
+        ``selectors.add_tool_chips``)."""
         return (
             self.select_related("collection")
             .defer(*self.HEAVY_FIELDS)
-            .prefetch_related(
-                Prefetch("tool_links", queryset=DefinitionTool.objects.select_related("tool").order_by("position"))
-            )
             # A template touching a deferred field loads it for the whole page in one query,
             # never once per row.
             .fetch_mode(models.FETCH_PEERS)
@@ -232,6 +230,13 @@ class Definition(models.Model):
             models.Index(fields=["kind", "missing", "size"], name="catalog_def_list_size"),
             models.Index(fields=["kind", "missing", "collaborator_count"], name="catalog_def_list_collab"),
             models.Index(fields=["kind", "missing", "problem_count"], name="catalog_def_list_problems"),
+            # "Has problems" in name order: when few definitions have problems, the list walks
+            # only theirs instead of every name.
+            models.Index(
+                fields=["kind", "missing", "name"],
+                condition=models.Q(problem_count__gt=0),
+                name="catalog_def_list_problems_name",
+            ),
         ]
 
     def __str__(self):
@@ -249,7 +254,8 @@ class Definition(models.Model):
 class DefinitionTool(models.Model):
     """A tool as one definition lists it: raw spelling, argument pattern, legacy name."""
 
-    definition = models.ForeignKey(Definition, on_delete=models.CASCADE, related_name="tool_links")
+    # Indexed by catalog_deftool_allowed, which starts with it.
+    definition = models.ForeignKey(Definition, on_delete=models.CASCADE, related_name="tool_links", db_index=False)
     tool = models.ForeignKey(Tool, on_delete=models.CASCADE, related_name="definition_links")
     raw = models.CharField(max_length=500)
     pattern = models.CharField(max_length=500, blank=True)
@@ -259,6 +265,11 @@ class DefinitionTool(models.Model):
 
     class Meta:
         ordering = ["definition", "position"]
+        indexes = [
+            # The tool filter asks, for each listed definition, "is it allowed this tool?":
+            # one probe of this index.
+            models.Index(fields=["definition", "tool", "enabled"], name="catalog_deftool_allowed"),
+        ]
 
     def __str__(self):
         return self.raw

@@ -676,7 +676,8 @@ def test_tool_list(client, catalog, django_assert_num_queries):
 
 def test_tool_detail_lists_every_definition_allowed_it(client, catalog, django_assert_num_queries):
     """Every agent allowed WebFetch, with how each one wrote it."""
-    with django_assert_num_queries(7):  # tool, counts by kind, legacy names, count, keys, rows, their tools
+    # tool, counts by kind (which also give the paginator its count), legacy names, keys, rows, their tools
+    with django_assert_num_queries(6):
         response = client.get("/tools/WebFetch/")
     assert_page(response)
     html = response.content.decode()
@@ -689,7 +690,9 @@ def test_tool_detail_lists_every_definition_allowed_it(client, catalog, django_a
         ("alpha/agent/frontend-engineer", ("WebFetch",)),
         ("beta/agent/backend-architect", ("fetch",)),
     }
-    with django_assert_num_queries(6):  # the fragment never shows the legacy names
+    assert client.get("/tools/WebFetch/?kind=agent&format=json").json()["count"] == 2
+    assert client.get("/tools/WebFetch/?kind=skill&format=json").json()["count"] == 0
+    with django_assert_num_queries(5):  # the fragment never shows the legacy names
         assert_fragment(client.get("/tools/Edit/?kind=agent", headers=HTMX))
     assert "MultiEdit" in client.get("/tools/Edit/").content.decode()
     assert client.get("/tools/NoSuchTool/").status_code == 404
@@ -716,24 +719,25 @@ def test_collection_list(client, catalog, django_assert_num_queries):
 
 def test_collection_detail(client, catalog, django_assert_num_queries):
     """Every definition of the collection with its problem count, and the files it rejected."""
-    # collection, counts by kind, the definitions table (count, keys, rows, their tools), the
+    # collection, counts by kind (the definitions table's count too), the table (keys, rows, tools), the
     # problems table (count, rows), rejected files, then the cold statistics: catalog stamp, problems
     # by rule and severity, kinds and formats, models, tools, rules, size buckets, most connected,
     # missing collaborators
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(17):
         response = client.get("/collections/beta/")
     assert_page(response)
     html = response.content.decode()
     assert "api-designer" in html and "backend-architect" in html
     assert "retired-agent" not in html
     assert "agents/broken.md" in html
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(6):  # with a problems filter the paginator counts the rows
         fragment = client.get("/collections/alpha/?problems=yes", headers=HTMX)
     assert_fragment(fragment)
     assert "backend-architect" in fragment.content.decode()
     assert "frontend-engineer" not in fragment.content.decode()
     data = client.get("/collections/alpha/?format=json&kind=skill").json()
     assert data["counts"] == {"agent": 2, "skill": 1}
+    assert data["count"] == 1
     assert [d["key"] for d in data["results"]] == ["alpha/skill/release-checklist"]
     assert client.get("/collections/nowhere/").status_code == 404
 

@@ -27,13 +27,17 @@ TOOL_PAGE_SIZE = 100
 COLLECTION_PAGE_SIZE = 100
 
 
-def _paginate(request, queryset, per_page):
+def _paginate(request, queryset, per_page, count=None):
     """One page of ``queryset``: the page's keys first, then only that page's rows.
 
     A deep page then skips entries of an index instead of reading and joining every skipped
-    row (on SQLite, every skipped file's pages).
+    row (on SQLite, every skipped file's pages). ``count``, when the caller already knows
+    the number of rows, saves counting them again.
     """
-    page = Paginator(queryset.values_list("pk", flat=True), per_page).get_page(request.GET.get("page"))
+    paginator = Paginator(queryset.values_list("pk", flat=True), per_page)
+    if count is not None:
+        paginator.count = count
+    page = paginator.get_page(request.GET.get("page"))
     keys = list(page.object_list)
     rows = queryset.in_bulk(keys) if keys else {}
     page.object_list = [rows[pk] for pk in keys]
@@ -274,8 +278,9 @@ def tool_detail(request, name):
     if kind in Definition.Kind.values:
         users = users.filter(kind=kind)
     users = users.sorted_by(DefinitionFilters.from_query(request.GET).sort)
-    page = _paginate(request, users, selectors.PAGE_SIZE)
-    rows = [(d, [link for link in d.tool_links.all() if link.tool_id == tool.pk]) for d in page.object_list]
+    count = kind_counts.get(kind, 0) if kind in Definition.Kind.values else sum(kind_counts.values())
+    page = _paginate(request, users, selectors.PAGE_SIZE, count)
+    rows = [(d, [link for link in d.listed_tools if link.name == tool.name]) for d in page.object_list]
     legacy = tool.definition_links.exclude(legacy="").values_list("legacy").annotate(n=Count("pk")).order_by("legacy")
     context = {
         "tool": tool,
@@ -348,11 +353,15 @@ def collection_detail(request, slug):
     kind_counts = dict(definitions.order_by("kind").values_list("kind").annotate(n=Count("pk")))
     if kind in Definition.Kind.values:
         definitions = definitions.filter(kind=kind)
+        count = kind_counts.get(kind, 0)
+    else:
+        count = sum(kind_counts.values())
     if filters.problems:
         definitions = definitions.with_problems(filters.problems == "yes")
+        count = None  # the paginator counts them
     definitions = definitions.sorted_by(filters.sort)
     # Each fragment reads only its own table.
-    page = _paginate(request, definitions, COLLECTION_PAGE_SIZE) if fragment != "problems" else None
+    page = _paginate(request, definitions, COLLECTION_PAGE_SIZE, count) if fragment != "problems" else None
 
     rule = filters.rule
     severity = request.GET.get("severity", "")
