@@ -23,8 +23,11 @@ ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 
 @contextmanager
-def scratch_database(tmp_path):
-    """Yield (DATABASE_URL, query) for an empty, migrated database that only this test uses."""
+def scratch_database(tmp_path, *migrate_to):
+    """Yield (DATABASE_URL, query) for an empty, migrated database that only this test uses.
+
+    ``migrate_to`` (an app label and migration name) stops the migrations there.
+    """
     if ON_POSTGRES:
         import psycopg
 
@@ -40,7 +43,7 @@ def scratch_database(tmp_path):
                 return conn.execute(sql).fetchall()
 
         try:
-            manage(url, "migrate", "--noinput")
+            manage(url, "migrate", "--noinput", *migrate_to)
             yield url, query
         finally:
             with psycopg.connect(dbname="postgres", autocommit=True, **admin) as conn:
@@ -56,7 +59,7 @@ def scratch_database(tmp_path):
             finally:
                 conn.close()
 
-        manage(url, "migrate", "--noinput")
+        manage(url, "migrate", "--noinput", *migrate_to)
         yield url, query
 
 

@@ -8,6 +8,7 @@ are imported at run time through the importer.
 import hashlib
 import json
 import re
+import time
 
 import pytest
 from django.db import connection
@@ -360,6 +361,35 @@ def test_time_budget_stops_an_expensive_query():
         assert cursor.fetchone() == (1,)
     make_definition("After", [(R, "Still searchable afterwards")])
     assert names(search.search(Criteria(query="searchable"))) == ["After"]
+
+
+@pytest.mark.django_db
+def test_time_budget_ends_with_its_block():
+    """After the block a statement longer than the budget runs to its end, and on PostgreSQL the
+    enclosing transaction (each test runs in one) has its own settings back."""
+    on_postgres = connection.vendor == "postgresql"
+
+    def settings():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT current_setting('statement_timeout'), current_setting('max_parallel_workers_per_gather')"
+            )
+            return cursor.fetchone()
+
+    outer = settings() if on_postgres else None
+    with search.time_budget(20):
+        if on_postgres:  # parallel workers would cost a search more than they save
+            assert settings() == ("20ms", "0")
+    counting = (
+        "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 1000000) SELECT count(*) FROM n"
+    )
+    with connection.cursor() as cursor:
+        start = time.perf_counter()
+        cursor.execute(counting)
+        assert cursor.fetchone() == (1_000_000,)
+        assert time.perf_counter() - start > 0.02  # longer than the budget was
+    if on_postgres:
+        assert settings() == outer
 
 
 # ---------------------------------------------------------------------------
