@@ -637,6 +637,20 @@ def test_vocabulary_similarity():
     assert selectors.jaccard(a, c) == 0.0
 
 
+def test_vocabulary_reads_ascii_and_unicode_text_alike():
+    """The ASCII shortcut finds the same words as the Unicode pattern, on every corpus file."""
+    files = sorted(CORPUS.rglob("*.md"))
+    assert len(files) > 2000
+    ascii_files = 0
+    for path in files:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        expected = set(selectors._WORD.findall(text[: selectors.BODY_CHARS].casefold()))
+        assert selectors.vocabulary(text) == expected, path
+        ascii_files += text[: selectors.BODY_CHARS].casefold().isascii()
+    assert 0 < ascii_files < len(files)  # both paths ran
+    assert selectors.vocabulary("Ünïcode naïve café über") == {"ünïcode", "naïve", "café", "über"}
+
+
 # ---------------------------------------------------------------------------
 # Raw file
 # ---------------------------------------------------------------------------
