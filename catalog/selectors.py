@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 from urllib.parse import urlencode
 
+from django.contrib.admin.models import LogEntry
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.urls import reverse
@@ -67,15 +68,22 @@ CACHE_SECONDS = 300
 
 def catalog_stamp():
     """A value that changes whenever the catalog may have: an import started or finished,
-    or a definition was edited (edits keep a version). One small query; imports run in
-    another process, so the database is the only place both can see."""
+    a definition was edited (edits keep a version), or staff changed anything else in the
+    admin (a manual edge, a collection's slug: the admin logs every change). One small
+    query; imports run in another process, so the database is the only place both can see.
+    """
     latest = (
         ImportRun.objects.order_by("-pk")
-        .annotate(edit=Subquery(DefinitionVersion.objects.order_by("-pk").values("pk")[:1]))
-        .values_list("pk", "status", "edit")
+        .annotate(
+            edit=Subquery(DefinitionVersion.objects.order_by("-pk").values("pk")[:1]),
+            admin=Subquery(LogEntry.objects.order_by("-pk").values("pk")[:1]),
+        )
+        .values_list("pk", "status", "edit", "admin")
         .first()
     )
-    return "-".join(map(str, latest or ("empty",)))
+    if latest is None:  # nothing imported yet: only the admin can have changed anything
+        latest = ("empty", LogEntry.objects.order_by("-pk").values_list("pk", flat=True).first())
+    return "-".join(map(str, latest))
 
 
 def cached(name, compute):

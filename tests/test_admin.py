@@ -12,7 +12,7 @@ from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
 
-from catalog import importer, search
+from catalog import importer, search, selectors
 from catalog.models import Collection, Conflict, Definition, DefinitionVersion, Edge, Item, Problem
 
 pytestmark = pytest.mark.django_db
@@ -411,6 +411,30 @@ def test_manual_edges_update_the_collaborator_counts_at_once(sample_catalog, adm
     source.refresh_from_db()
     target.refresh_from_db()
     assert (source.collaborator_count, target.collaborator_count) == counts
+
+
+def test_admin_changes_show_on_cached_pages_at_once(sample_catalog, admin_client, client):
+    """The overview's charts are cached until the catalog changes; a manual edge added in the
+    admin is such a change (the admin's log is part of the catalog stamp)."""
+
+    def connections(name):
+        chart = client.get("/?format=json").json()["charts"]["connected"]
+        return next((bar["value"] for bar in chart if bar["label"] == name), 0)
+
+    source, target = Definition.objects.get(slug="release-manager"), Definition.objects.get(slug="api-designer")
+    before = connections(target.name)  # computed and cached
+    admin_client.post(reverse("admin:catalog_edge_add"), {"source": source.pk, "kind": "peer", "target": target.pk})
+    assert connections(target.name) == before + 1
+
+    collection = Collection.objects.get(pk=source.collection_id)
+    stamp = selectors.catalog_stamp()
+    response = admin_client.post(
+        reverse("admin:catalog_collection_change", args=[collection.pk]),
+        {"name": collection.name, "slug": "renamed", "kind": collection.kind, "origin": collection.origin,
+         "description": collection.description, "commit": collection.commit},
+    )  # fmt: skip
+    assert response.status_code == 302, response.context["adminform"].errors if response.context else response
+    assert selectors.catalog_stamp() != stamp
 
 
 def test_extracted_edges_are_read_only(sample_catalog, admin_client):
