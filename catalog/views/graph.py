@@ -189,9 +189,12 @@ def neighbourhood(definition, hops=2):
     names that did not resolve are leaves, since nothing can be followed from them.
     """
     seen, frontier, rows, row_keys = {definition.pk}, {definition.pk}, [], set()
-    base = Edge.objects.filter(source__missing=False).values("pk", *_EDGE_FIELDS)
+    base = Edge.objects.filter(source__missing=False).values("pk", *_EDGE_FIELDS).order_by()
     for _ in range(hops):
-        found = base.filter(Q(source_id__in=frontier) | Q(target_id__in=frontier))
+        # The edges' ids first, from the source and target indexes: with the OR next to the
+        # joins, SQLite planned a scan of every definition (130 ms for a 70-agent frontier).
+        touching = Edge.objects.filter(Q(source_id__in=frontier) | Q(target_id__in=frontier)).values("pk")
+        found = base.filter(pk__in=touching)
         next_frontier = set()
         for row in found:
             if row["pk"] in row_keys:
