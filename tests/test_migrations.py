@@ -31,6 +31,11 @@ def test_partitioning_the_items_keeps_them_searchable_and_their_ids(tmp_path):
             )
             assert hits and all(path.startswith("000_") for (path,) in hits), hits
 
+        # Back past 0006 and forward again: the table stays as it is, rows included.
+        manage(url, "migrate", "--noinput", "catalog", "0005_tool_filter_indexes")
+        manage(url, "migrate", "--noinput")
+        assert query(ITEMS) == before
+
         more = manage(url, "import_agents", str(CORPUS / "VoltAgent__awesome-claude-code-subagents"))
         assert more.returncode == 0, more.stderr
         after = query(ITEMS)

@@ -9,8 +9,9 @@ has enough: for a common word, within the first partition. A rare word costs one
 probe per partition.
 
 The table keeps its name, columns, constraints and index names, so the ORM, the search SQL
-and every earlier migration (forwards and back) see the same table; going back past this
-migration leaves it partitioned, which nothing before it can tell apart. SQLite: nothing to do.
+and every earlier migration (forwards and back) see the same table. Going back past this
+migration leaves it partitioned, which nothing before it can tell apart, and applying it
+again finds it partitioned and leaves it so. SQLite: nothing to do.
 
 The SQL is written out here rather than derived from the model, so this migration keeps doing
 what it did when the model changes.
@@ -60,9 +61,15 @@ POSTGRESQL_FORWARD = [
 
 
 def partition_items(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in POSTGRESQL_FORWARD:
-            schema_editor.execute(statement)
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SELECT relkind = 'p' FROM pg_class WHERE oid = 'catalog_item'::regclass")
+        (partitioned,) = cursor.fetchone()
+    if partitioned:  # applied before, then unapplied: the table never went back
+        return
+    for statement in POSTGRESQL_FORWARD:
+        schema_editor.execute(statement)
 
 
 class Migration(migrations.Migration):

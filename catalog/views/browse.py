@@ -45,6 +45,12 @@ def _paginate(request, queryset, per_page, count=None):
     return page
 
 
+def _kind_total(kind_counts, kind):
+    """How many rows a page lists for ``kind`` (every kind when it names none), from its
+    per-kind counts: the paginator need not count them again."""
+    return kind_counts.get(kind, 0) if kind in Definition.Kind.values else sum(kind_counts.values())
+
+
 def _kind_label(kind, plural=True):
     label = Definition.Kind(kind).label
     return f"{label}s" if plural else label
@@ -278,8 +284,7 @@ def tool_detail(request, name):
     if kind in Definition.Kind.values:
         users = users.filter(kind=kind)
     users = users.sorted_by(DefinitionFilters.from_query(request.GET).sort)
-    count = kind_counts.get(kind, 0) if kind in Definition.Kind.values else sum(kind_counts.values())
-    page = _paginate(request, users, selectors.PAGE_SIZE, count)
+    page = _paginate(request, users, selectors.PAGE_SIZE, _kind_total(kind_counts, kind))
     rows = [(d, [link for link in d.listed_tools if link.name == tool.name]) for d in page.object_list]
     legacy = tool.definition_links.exclude(legacy="").values_list("legacy").annotate(n=Count("pk")).order_by("legacy")
     context = {
@@ -353,9 +358,7 @@ def collection_detail(request, slug):
     kind_counts = dict(definitions.order_by("kind").values_list("kind").annotate(n=Count("pk")))
     if kind in Definition.Kind.values:
         definitions = definitions.filter(kind=kind)
-        count = kind_counts.get(kind, 0)
-    else:
-        count = sum(kind_counts.values())
+    count = _kind_total(kind_counts, kind)
     if filters.problems:
         definitions = definitions.with_problems(filters.problems == "yes")
         count = None  # the paginator counts them
