@@ -10,20 +10,16 @@ two seeds. Run from anywhere:
 
 import difflib
 import random
-import re
 import statistics
 import sys
 import time
 from pathlib import Path
 
-import yaml
-
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
 sys.path.insert(0, str(REPO))
 
 from catalog.diffing import DEFAULT_MAX_BYTES, DEFAULT_MAX_LINES, DiffSide, diff_definitions, unified_patch  # noqa: E402
-from catalog.text import repair_mojibake  # noqa: E402
+from tests.helpers import seed_side  # noqa: E402
 
 WORDS = (
     "api service schema index cache queue retry token tenant ledger audit deploy metric "
@@ -38,18 +34,6 @@ def median_ms(function, runs):
         function()
         times.append((time.perf_counter() - start) * 1000)
     return statistics.median(times)
-
-
-def load_seed(prefix):
-    (path,) = (SHARED / "seeds").glob(f"{prefix}_*.txt")
-    raw, _ = repair_mojibake(path.read_text(encoding="utf-8"))
-    match = re.match(r"---\r?\n(.*?)\r?\n---\r?\n", raw, re.DOTALL)
-    try:
-        frontmatter = yaml.safe_load(match.group(1)) or {}
-    except yaml.YAMLError:
-        frontmatter = {}  # the body is what costs; a lost field does not change the timing
-    tools = frozenset(t.strip() for t in str(frontmatter.get("tools", "")).split(",") if t.strip())
-    return DiffSide(path.stem, frontmatter, raw[match.end() :], raw, tools=tools)
 
 
 def synthetic_body(size, rng, sections=True):
@@ -98,7 +82,7 @@ def report(name, left, right, runs, patch=False):
 
 def main():
     rng = random.Random(20240601)
-    a, b = load_seed("000"), load_seed("002")
+    a, b = seed_side("000"), seed_side("002")
     print(f"seed 000: {len(a.body.encode()):,} bytes, seed 002: {len(b.body.encode()):,} bytes\n")
     report("diff_definitions seeds 000 vs 002", a, b, runs=21)
     report("diff_definitions seed 002 vs itself", b, b, runs=21)

@@ -1,15 +1,12 @@
-"""Shared fixtures: paths to the real corpus and seeds, imports, and a real Chromium page."""
+"""Shared fixtures: imports, a clean cache, and a real Chromium page (paths are in ``tests.helpers``)."""
 
 import os
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-CORPUS = SHARED / "corpus"
-SEEDS = SHARED / "seeds"
-SAMPLE = REPO / "catalog" / "sample_catalog"
+from tests.helpers import SAMPLE, SAMPLE_NAME
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -53,7 +50,7 @@ def import_tree():
 @pytest.fixture
 def sample_catalog(db, import_tree):
     """The bundled sample catalog, imported under the name the demo uses."""
-    return import_tree(SAMPLE, collection="Acme Studio (sample)")
+    return import_tree(SAMPLE, collection=SAMPLE_NAME)
 
 
 # ---------------------------------------------------------------------------

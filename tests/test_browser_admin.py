@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from catalog.exporting import dump_frontmatter, frontmatter_of
 from catalog.importer import save_edit
 from catalog.models import Definition
-from tests.conftest import SAMPLE
+from tests.helpers import SAMPLE, SAMPLE_NAME
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,7 +40,7 @@ def log_in(page, live_server):
 
 def test_staff_edits_a_description_and_the_public_page_shows_it(live_server, page, staff, import_tree):
     """Log in, change an agent's description in the frontmatter field, save, see it on the public page."""
-    import_tree(SAMPLE, collection="Acme Studio (sample)")
+    import_tree(SAMPLE, collection=SAMPLE_NAME)
     agent = Definition.objects.select_related("collection").get(slug="api-designer")
     log_in(page, live_server)
     tab = page.page

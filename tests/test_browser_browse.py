@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.conftest import SAMPLE, SEEDS
+from tests.helpers import SAMPLE, SAMPLE_NAME, seed_path
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -16,8 +16,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def imported(transactional_db, import_tree):
     """The sample catalog, plus the seed that is another take on its backend-engineer."""
-    import_tree(SAMPLE, collection="Acme Studio (sample)")
-    (seed,) = SEEDS.glob("002_*.txt")
+    import_tree(SAMPLE, collection=SAMPLE_NAME)
+    seed = seed_path("002")
     import_tree(seed, collection="Seed 002")
 
 

@@ -9,8 +9,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from catalog.models import Definition
-from tests.conftest import SEEDS
-from tests.test_views_compare import edit, seed_path
+from tests.helpers import SEEDS, edited_seed_text, seed_path
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,7 +20,7 @@ def catalog(transactional_db, import_tree, tmp_path):
     import_tree(SEEDS)
     folder = tmp_path / "edited" / "agents"
     folder.mkdir(parents=True)
-    (folder / "backend.md").write_text(edit(seed_path("002").read_text(encoding="utf-8")), encoding="utf-8")
+    (folder / "backend.md").write_text(edited_seed_text(seed_path("002").read_text(encoding="utf-8")), encoding="utf-8")
     import_tree(tmp_path / "edited", collection="edited")
     keys = {
         d.source_path[:3]: d.key

@@ -9,14 +9,14 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from catalog.models import Edge
-from tests.conftest import SAMPLE
+from tests.helpers import SAMPLE, SAMPLE_NAME
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def catalog(transactional_db, import_tree):
-    return import_tree(SAMPLE, collection="Acme Studio (sample)")
+    return import_tree(SAMPLE, collection=SAMPLE_NAME)
 
 
 def node_count(tab):

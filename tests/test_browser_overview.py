@@ -9,14 +9,14 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from tests.helpers import SAMPLE, SAMPLE_NAME
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def imported(transactional_db, import_tree):
-    from tests.conftest import SAMPLE
-
-    import_tree(SAMPLE, collection="Acme Studio (sample)")
+    import_tree(SAMPLE, collection=SAMPLE_NAME)
 
 
 def test_overview_charts_render_and_a_bar_opens_its_list(live_server, page, imported):

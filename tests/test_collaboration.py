@@ -1,10 +1,6 @@
 """Tests for catalog.collaboration: typed collaboration edges read from agent prose."""
 
-import re
-from pathlib import Path
-
 import pytest
-import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -16,25 +12,13 @@ from catalog.collaboration import (
     resolve_name,
 )
 from catalog.text import repair_mojibake
-
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-SEEDS = SHARED / "seeds"
+from tests.helpers import read_seed
 
 
 def load_seed(prefix, repair=True):
-    """Split a seed into (body, frontmatter, first body line) the simple way."""
-    (path,) = SEEDS.glob(f"{prefix}_*.txt")
-    text = path.read_text(encoding="utf-8")
-    if repair:
-        text, _ = repair_mojibake(text)
-    _, raw_frontmatter, body = text.split("---\n", 2)
-    try:
-        frontmatter = yaml.safe_load(raw_frontmatter)
-    except yaml.YAMLError:
-        # Several seeds have unquoted ": " in the description; the name is all we need.
-        frontmatter = {"name": re.search(r"^name:\s*(\S+)", raw_frontmatter, re.M).group(1)}
-    first_line = raw_frontmatter.count("\n") + 3
-    return body, frontmatter, first_line
+    """A seed's (body, frontmatter, first body line), split the simple way."""
+    seed = read_seed(prefix, repair=repair)
+    return seed.body, seed.frontmatter, seed.body_line
 
 
 def seed_edges(prefix, repair=True):

@@ -2,10 +2,8 @@
 
 import json
 import re
-from pathlib import Path
 
 import pytest
-import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,9 +17,7 @@ from catalog.diffing import (
     diff_definitions,
     unified_patch,
 )
-from catalog.text import repair_mojibake
-
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+from tests.helpers import seed_side
 
 
 def side(body="", frontmatter=None, label="side", raw="", **sets):
@@ -540,22 +536,9 @@ def test_a_body_against_itself_is_identical(body):
 # ---------------------------------------------------------------------------
 
 
-def _load_seed(prefix):
-    """Read a seed the way the parser will: repair mojibake, split and read frontmatter."""
-    (path,) = (SHARED / "seeds").glob(f"{prefix}_*.txt")
-    raw, _ = repair_mojibake(path.read_text(encoding="utf-8"))
-    match = re.match(r"---\r?\n(.*?)\r?\n---\r?\n", raw, re.DOTALL)
-    try:
-        frontmatter = yaml.safe_load(match.group(1)) or {}
-    except yaml.YAMLError:
-        frontmatter = dict(re.findall(r"^([\w-]+):[ \t]*(.*)$", match.group(1), re.MULTILINE))
-    tools = frozenset(t.strip() for t in str(frontmatter.get("tools", "")).split(",") if t.strip())
-    return DiffSide(label=path.stem, frontmatter=frontmatter, body=raw[match.end() :], raw=raw, tools=tools)
-
-
 @pytest.fixture(scope="module")
 def seeds_000_002():
-    left, right = _load_seed("000"), _load_seed("002")
+    left, right = seed_side("000"), seed_side("002")
     return left, right, diff_definitions(left, right)
 
 
@@ -596,7 +579,7 @@ def test_seed_000_vs_002_sections(seeds_000_002):
 
 def test_long_seed_against_itself_is_identical():
     """A 40 KB agent against itself is identical, even with the matcher's autojunk on long sections."""
-    seed = _load_seed("002")
+    seed = seed_side("002")
     diff = diff_definitions(seed, seed)
     assert diff.identical
     assert diff.summary.similarity == 1.0
@@ -605,7 +588,7 @@ def test_long_seed_against_itself_is_identical():
 
 def test_seed_against_itself_reordered():
     """Reversing the sections of a real agent yields only moves, never an added line."""
-    seed = _load_seed("004")
+    seed = seed_side("004")
     # Keep the text before the first heading in place and reverse the ## blocks.
     head, *blocks = re.split(r"(?m)^(?=## )", seed.body)
     shuffled = head + "".join(block if block.endswith("\n") else block + "\n" for block in reversed(blocks))

@@ -4,14 +4,11 @@ import csv
 import json
 import os
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from catalog.discovery import classify, discover, find_collections
-
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-CORPUS = SHARED / "corpus"
+from tests.helpers import CORPUS
 
 FRONTMATTER = "---\nname: x\ndescription: d\n---\nBody.\n"
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from catalog import exporting, parsing
 from catalog.importer import save_edit
 from catalog.models import Collection, Definition
-from tests.conftest import CORPUS
+from tests.helpers import CORPUS
 
 AGENT = """---
 zeta: kept first

@@ -1,7 +1,5 @@
 """Tests for catalog.extraction: responsibilities and success metrics pulled from a body."""
 
-from pathlib import Path
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -15,10 +13,7 @@ from catalog.extraction import (
     extract_items,
 )
 from catalog.text import repair_mojibake
-
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-SEEDS = SHARED / "seeds"
-CORPUS = SHARED / "corpus"
+from tests.helpers import CORPUS, SAMPLE, read_seed
 
 
 def texts(items, field=None):
@@ -26,14 +21,9 @@ def texts(items, field=None):
 
 
 def seed(prefix):
-    """A seed file's body after a plain ``---`` split, with the file line it starts on."""
-    (path,) = SEEDS.glob(f"{prefix}_*.txt")
-    raw = path.read_text(encoding="utf-8")
-    if prefix == "000":
-        raw, _ = repair_mojibake(raw)
-    _, frontmatter, body = raw.split("---", 2)
-    # The body starts with the rest of the closing "---" line.
-    return raw, body, frontmatter.count("\n") + 1
+    """A seed file's text (repaired for 000, the mojibake seed), body and body's first file line."""
+    split = read_seed(prefix, repair=prefix == "000")
+    return split.text, split.body, split.body_line
 
 
 def seed_items(prefix):
@@ -448,7 +438,7 @@ def test_item_lines_point_at_the_seed_lines():
 # The bundled sample catalog and the corpus
 # ---------------------------------------------------------------------------
 
-SAMPLE_AGENTS = Path(__file__).resolve().parents[1] / "catalog" / "sample_catalog" / "agents"
+SAMPLE_AGENTS = SAMPLE / "agents"
 
 
 def test_every_sample_agent_states_responsibilities_and_metrics():

@@ -6,71 +6,12 @@ point is what survives a process that dies or competes, not what a test transact
 """
 
 import json
-import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
-import uuid
-from contextlib import contextmanager
 
-from django.conf import settings
-
-from tests.conftest import CORPUS, REPO, SEEDS
-
-ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
-
-
-@contextmanager
-def scratch_database(tmp_path, *migrate_to):
-    """Yield (DATABASE_URL, query) for an empty, migrated database that only this test uses.
-
-    ``migrate_to`` (an app label and migration name) stops the migrations there.
-    """
-    if ON_POSTGRES:
-        import psycopg
-
-        base = settings.DATABASES["default"]
-        name = f"agentdash_fault_{uuid.uuid4().hex[:10]}"
-        admin = dict(host=base["HOST"], port=base["PORT"] or 5432, user=base["USER"], password=base["PASSWORD"])
-        with psycopg.connect(dbname="postgres", autocommit=True, **admin) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        url = f"postgres://{base['USER']}:{base['PASSWORD']}@{base['HOST']}:{admin['port']}/{name}"
-
-        def query(sql):
-            with psycopg.connect(dbname=name, **admin) as conn:
-                return conn.execute(sql).fetchall()
-
-        try:
-            manage(url, "migrate", "--noinput", *migrate_to)
-            yield url, query
-        finally:
-            with psycopg.connect(dbname="postgres", autocommit=True, **admin) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    else:
-        path = tmp_path / "faults.sqlite3"
-        url = f"sqlite:///{path}"
-
-        def query(sql):
-            conn = sqlite3.connect(path, timeout=30)
-            try:
-                return conn.execute(sql).fetchall()
-            finally:
-                conn.close()
-
-        manage(url, "migrate", "--noinput", *migrate_to)
-        yield url, query
-
-
-def env_for(url):
-    return {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "agentdash.settings"}
-
-
-def manage(url, *args, check=True):
-    return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=REPO, env=env_for(url), capture_output=True, text=True, check=check
-    )
+from tests.helpers import CORPUS, REPO, SEEDS, env_for, manage, on_postgres, scratch_database
 
 
 def start_import(url, *paths, log):
@@ -118,7 +59,7 @@ def test_sigkill_mid_import_keeps_previous_catalog(tmp_path):
         process.send_signal(signal.SIGKILL)
         process.wait()
 
-        if not ON_POSTGRES:
+        if not on_postgres():
             assert query("PRAGMA integrity_check") == [("ok",)]
         assert catalog_state(query) == before
         assert query("SELECT count(*) FROM catalog_collection")[0][0] == 1
@@ -195,7 +136,7 @@ def test_an_edit_during_an_import_waits_and_both_are_kept(tmp_path):
         edit = json.loads(out.strip().splitlines()[-1])
         assert edit["started"] < edit["import_finished"] <= edit["kept"]  # began during it, saved after it
 
-        if not ON_POSTGRES:
+        if not on_postgres():
             assert query("PRAGMA integrity_check") == [("ok",)]
         assert query("SELECT count(*) FROM catalog_definition")[0][0] == 5 + 2830
         assert query("SELECT count(*) FROM catalog_importrun WHERE status = 'running'")[0][0] == 0

@@ -11,7 +11,7 @@ from django.db import connection
 
 from catalog import importer
 from catalog.models import Collection, Definition, DefinitionVersion, Edge, ImportRun, Item, Problem
-from tests.conftest import CORPUS, SEEDS
+from tests.helpers import CORPUS, SEEDS, seed_path
 
 pytestmark = pytest.mark.django_db
 
@@ -156,7 +156,7 @@ def test_symlinks_leaving_the_root_are_not_followed(tmp_path, import_tree):
 
 def test_single_file_with_any_extension(import_tree):
     """A file named on the command line imports whatever its extension (the seeds are .txt)."""
-    seed = sorted(SEEDS.glob("001_*.txt"))[0]
+    seed = seed_path("001")
     report = import_tree(seed)
     assert report.created == 1
     assert Definition.objects.get().slug == "backend-architect"
@@ -164,7 +164,7 @@ def test_single_file_with_any_extension(import_tree):
 
 def test_seed_000_headings_repaired(import_tree):
     """The mojibake seed imports with 🧠 in its headings, not ðŸ§ , and a warning says so."""
-    import_tree(sorted(SEEDS.glob("000_*.txt"))[0])
+    import_tree(seed_path("000"))
     agent = Definition.objects.get()
     assert "## 🧠 Your Identity & Memory" in agent.body
     assert "ðŸ" not in agent.body

@@ -5,12 +5,11 @@ import os
 import subprocess
 import sys
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.helpers import REPO
 
 CLEAN = """---
 name: {name}

@@ -4,8 +4,7 @@ Each test builds a scratch database (a SQLite file, or a PostgreSQL database whe
 on PostgreSQL) stopped at the migration before, imports real files, then migrates forward.
 """
 
-from tests.conftest import CORPUS, SEEDS
-from tests.test_faults import ON_POSTGRES, manage, scratch_database
+from tests.helpers import CORPUS, SEEDS, manage, on_postgres, scratch_database
 
 ITEMS = "SELECT id, definition_id, field, section, text, line, position FROM catalog_item ORDER BY id"
 
@@ -21,7 +20,7 @@ def test_partitioning_the_items_keeps_them_searchable_and_their_ids(tmp_path):
         manage(url, "migrate", "--noinput")
 
         assert query(ITEMS) == before
-        if ON_POSTGRES:
+        if on_postgres():
             (partitions,) = query("SELECT count(*) FROM pg_inherits WHERE inhparent = 'catalog_item'::regclass")[0]
             assert partitions == 8
             assert query("SELECT count(*) FROM catalog_item WHERE search_vector IS NULL") == [(0,)]

@@ -4,7 +4,6 @@ import codecs
 import hashlib
 import json
 import time
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -22,10 +21,7 @@ from catalog.parsing import (
     read_frontmatter,
     split_frontmatter,
 )
-
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-CORPUS = SHARED / "corpus"
-SEEDS = SHARED / "seeds"
+from tests.helpers import CORPUS, seed_path, seed_paths
 
 AGENT = "---\nname: probe\ndescription: Checks things.\n---\n# Probe\n\nBody text.\n"
 
@@ -517,7 +513,7 @@ def test_parsed_file_basics():
 
 def test_seed_000_headings_are_repaired():
     """The mojibake seed parses with its emoji headings repaired."""
-    [seed] = SEEDS.glob("000_*.txt")
+    seed = seed_path("000")
     parsed = parse_definition(seed.read_bytes(), seed.name, "agent", "claude-code")
     headings = [s.heading for s in parsed.sections]
     assert "🧠 Your Identity & Memory" in headings
@@ -530,12 +526,12 @@ def test_seed_000_headings_are_repaired():
 
 def test_seeds_parse_with_names_and_descriptions():
     """Every seed has a name and description; 003's escaped newlines and examples are resolved."""
-    for seed in sorted(SEEDS.glob("*.txt")):
+    for seed in seed_paths():
         parsed = parse_definition(seed.read_bytes(), seed.name, "agent", "claude-code")
         assert parsed.name and parsed.description, seed.name
         assert "\\n" not in parsed.description
         assert "<example>" not in parsed.description
-    [seed3] = SEEDS.glob("003_*.txt")
+    seed3 = seed_path("003")
     assert parse_definition(seed3.read_bytes(), seed3.name, "agent", "claude-code").examples
 
 

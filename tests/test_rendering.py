@@ -3,7 +3,6 @@
 import re
 import time
 from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -24,10 +23,7 @@ from catalog.rendering import (
     render_markdown,
     sanitize_html,
 )
-
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-REPO = Path(__file__).resolve().parents[1]
-
+from tests.helpers import CORPUS, REPO, seed_path, split_simply
 
 # ---------------------------------------------------------------------------
 # An independent reader of the output: the stdlib parser, not nh3
@@ -512,16 +508,9 @@ def test_long_paragraph_of_inline_code_keeps_every_span():
 # ---------------------------------------------------------------------------
 
 
-def _body(raw):
-    """The Markdown after the frontmatter fences, if the file has frontmatter."""
-    parts = re.split(r"^---[ \t]*\r?$", raw, maxsplit=2, flags=re.MULTILINE)
-    return parts[2] if len(parts) == 3 and not parts[0].strip() else raw
-
-
 def test_seed_renders_with_unique_anchors_and_code():
     """Seed 002 renders with a TOC whose anchors are unique and present in the HTML."""
-    (seed,) = (SHARED / "seeds").glob("002_*.txt")
-    rendered = render_markdown(_body(seed.read_text(encoding="utf-8")))
+    rendered = render_markdown(split_simply(seed_path("002").read_text(encoding="utf-8")).body)
     assert_allowed_only(rendered.html)
     anchors = [entry.anchor for entry in rendered.toc]
     assert rendered.toc[0] == TocEntry(1, "Backend Engineer - Server-Side Implementation Specialist",
@@ -532,11 +521,11 @@ def test_seed_renders_with_unique_anchors_and_code():
 
 def test_every_corpus_file_renders_to_allowed_output(capsys):
     """Every definition file in the shared corpus renders without error to allowlisted HTML."""
-    paths = sorted((SHARED / "corpus").rglob("*.md"))
+    paths = sorted(CORPUS.rglob("*.md"))
     assert len(paths) > 2000
     start = time.perf_counter()
     for path in paths:
-        rendered = render_markdown(_body(path.read_text(encoding="utf-8", errors="replace")))
+        rendered = render_markdown(split_simply(path.read_text(encoding="utf-8", errors="replace")).body)
         assert_allowed_only(rendered.html)
     with capsys.disabled():
         print(f"\nrendered {len(paths)} corpus files in {time.perf_counter() - start:.1f} s")

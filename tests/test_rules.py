@@ -7,9 +7,7 @@ import pytest
 
 from catalog import analysis, extraction, parsing, rules
 from catalog.rules import RULES, CollectionEntry, check_collection, check_definition, finding_from_problem
-
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+from tests.helpers import CORPUS, REPO, seed_paths
 
 GOOD_AGENT = """---
 name: code-reviewer
@@ -265,7 +263,7 @@ def test_mojibake_repaired():
 
 def test_mojibake_repaired_on_the_mojibake_seed():
     """The mojibake seed (000) triggers the rule; the other seeds do not."""
-    seeds = sorted((SHARED / "seeds").glob("*.txt"))
+    seeds = seed_paths()
     hits = {
         seed.name[:3]: "mojibake-repaired" in rule_ids(seed.read_bytes(), "agents/backend-architect.md")
         for seed in seeds
@@ -617,7 +615,7 @@ def test_no_sections():
 @pytest.mark.corpus
 def test_corpus_plugin_collection_runs_clean_of_errors():
     """The official plugin collection lints without a single error, and with findings to show."""
-    linted = rules.lint_paths([SHARED / "corpus" / "anthropics__claude-plugins-official"])
+    linted = rules.lint_paths([CORPUS / "anthropics__claude-plugins-official"])
     assert len(linted) > 50
     severities = {f.severity for item in linted for f in item.findings}
     assert "error" not in severities

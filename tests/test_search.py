@@ -5,7 +5,6 @@ the engine's own (the time budget). Fixtures are small definitions written here;
 are imported at run time through the importer.
 """
 
-import hashlib
 import json
 import re
 import time
@@ -13,13 +12,12 @@ import time
 import pytest
 from django.db import connection
 from django.urls import reverse_lazy
-from django.utils import timezone
 
 from catalog import search
 from catalog.extraction import extract_items
-from catalog.models import Collection, Definition, DefinitionTool, Item, Tool
+from catalog.models import Definition, Item
 from catalog.search import Criteria
-from tests.conftest import SEEDS
+from tests.helpers import make_definition, seed_paths
 
 URL = reverse_lazy("catalog:search")
 
@@ -63,36 +61,6 @@ HOSTILE_QUERIES = [
 # ---------------------------------------------------------------------------
 # Fixtures written here
 # ---------------------------------------------------------------------------
-
-
-def make_definition(name, items, *, collection="Fixtures", kind="agent", model="sonnet", tools=(), missing=False):
-    """A definition with the given ``(field, text)`` items, indexed as the importer would."""
-    coll, _ = Collection.objects.get_or_create(name=collection, defaults={"slug": collection.lower()})
-    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-    raw = name.encode()
-    definition = Definition.objects.create(
-        collection=coll,
-        kind=kind,
-        format="claude-code",
-        slug=slug,
-        name=name,
-        model=model,
-        source_path=f"agents/{slug}.md",
-        raw=raw,
-        sha256=hashlib.sha256(raw).hexdigest(),
-        imported_at=timezone.now(),
-        missing=missing,
-    )
-    Item.objects.bulk_create(
-        Item(definition=definition, field=field, section="Section", text=text, position=n)
-        for n, (field, text) in enumerate(items)
-    )
-    for position, tool in enumerate(tools):
-        DefinitionTool.objects.create(
-            definition=definition, tool=Tool.objects.get_or_create(name=tool)[0], raw=tool, position=position
-        )
-    search.index_definitions([definition.pk])
-    return definition
 
 
 R, M = Item.Field.RESPONSIBILITY, Item.Field.METRIC
@@ -558,7 +526,7 @@ def test_lower_bound_count_is_said_on_the_page(client, reliability, monkeypatch)
 
 @pytest.fixture
 def seeds(db, import_tree):
-    files = sorted(SEEDS.glob("*.txt"))
+    files = seed_paths()
     import_tree(*files, collection="Seeds")
     return {path.name: Definition.objects.get(source_path=path.name) for path in files}
 

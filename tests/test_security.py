@@ -15,7 +15,7 @@ import sys
 import pytest
 from django.urls import reverse
 
-from tests.conftest import REPO
+from tests.helpers import REPO
 from tests.hostile.checks import active_content, nonce_of
 
 HOST = "agentdash.example.com"

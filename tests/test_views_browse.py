@@ -29,7 +29,7 @@ from catalog.models import (
     Tool,
 )
 from catalog.rendering import ANCHOR_PREFIX
-from tests.conftest import CORPUS
+from tests.helpers import CORPUS
 
 pytestmark = pytest.mark.django_db
 

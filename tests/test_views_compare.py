@@ -14,34 +14,12 @@ from django.urls import reverse, reverse_lazy
 from django.utils.html import escape
 
 from catalog.models import Definition, Reference
-from tests.conftest import SEEDS
+from tests.helpers import SEEDS, edited_seed_text, seed_path
 
 URL = reverse_lazy("catalog:compare")
 PATCH = reverse_lazy("catalog:compare_patch")
 PICK = reverse_lazy("catalog:compare_pick")
 HX = {"HX-Request": "true"}
-
-
-def seed_path(number):
-    return next(SEEDS.glob(f"{number}_*.txt"))
-
-
-def edit(text):
-    """A small edit of a seed: a tool added, one word changed in a middle line, a line appended."""
-    lines = text.split("\n")
-    tools = next(i for i, line in enumerate(lines) if line.startswith("tools:"))
-    lines[tools] += ", WebFetch"
-    middle = next(
-        i
-        for i in range(len(lines) // 2, len(lines))
-        if len(lines[i].split()) >= 6 and not lines[i].lstrip().startswith(("#", "`", "|", "-", "*"))
-    )
-    words = lines[middle].split(" ")
-    words[-2] = "REWORDED"
-    lines[middle] = " ".join(words)
-    # Before the empty string a final newline leaves, so the file still ends with one.
-    lines.insert(len(lines) - (lines[-1] == ""), "A closing line the edit added.")
-    return "\n".join(lines)
 
 
 def derived_sets(definition):
@@ -95,7 +73,7 @@ def edited(seeds, import_tree, tmp_path):
     """Seed 002 and a lightly edited copy in a second collection: ``(original key, edited key)``."""
     folder = tmp_path / "edited" / "agents"
     folder.mkdir(parents=True)
-    (folder / "backend.md").write_text(edit(seed_path("002").read_text(encoding="utf-8")), encoding="utf-8")
+    (folder / "backend.md").write_text(edited_seed_text(seed_path("002").read_text(encoding="utf-8")), encoding="utf-8")
     import_tree(tmp_path / "edited", collection="edited")
     copy = Definition.objects.select_related("collection").get(collection__slug="edited")
     return seeds["002"], copy.key
@@ -112,7 +90,7 @@ def history(db, import_tree, tmp_path):
     import_tree(tmp_path / "team", collection="team")
     definition = Definition.objects.select_related("collection").get(collection__slug="team")
     before = derived_sets(definition)
-    path.write_text(edit(original), encoding="utf-8")
+    path.write_text(edited_seed_text(original), encoding="utf-8")
     import_tree(tmp_path / "team", collection="team")
     definition = Definition.objects.select_related("collection").get(pk=definition.pk)
     return definition, definition.versions.get(), before

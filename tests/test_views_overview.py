@@ -15,7 +15,7 @@ from django.db.models import Count, Q
 
 from catalog import statistics
 from catalog.models import Collection, Definition, Edge, Problem
-from tests.conftest import SAMPLE
+from tests.helpers import SAMPLE, SAMPLE_NAME
 from tests.test_views_browse import HTMX, assert_fragment, assert_page
 
 pytestmark = pytest.mark.django_db
@@ -149,7 +149,7 @@ def test_connected_and_missing_agents_open_the_graph_on_them(client, sample_cata
 
 def test_names_in_several_collections_link_to_compare(client, db, import_tree):
     """A name imported in two collections is listed with a compare link that opens both."""
-    import_tree(SAMPLE, collection="Acme Studio (sample)")
+    import_tree(SAMPLE, collection=SAMPLE_NAME)
     import_tree(SAMPLE / "agents" / "api-designer.md", collection="Mirror")
     data = json_of(client, "/")
     shared = next(s for s in data["shared_names"] if s["slug"] == "api-designer")

@@ -1,0 +1,216 @@
+"""What several test modules (and the benchmarks) share: paths, seed files, small builders.
+
+Test modules import from here, never from one another, so each one can be read, moved or
+run alone. Nothing here imports Django at module level: ``bench/bench_diff.py`` uses the seed
+helpers without settings, and the builders that need the ORM import it when called.
+"""
+
+import hashlib
+import os
+import re
+import subprocess
+import sys
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from catalog.text import repair_mojibake
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+CORPUS = SHARED / "corpus"
+SEEDS = SHARED / "seeds"
+SAMPLE = REPO / "catalog" / "sample_catalog"
+SAMPLE_NAME = "Acme Studio (sample)"  # the collection name ./dev demo imports the sample under
+
+
+# ---------------------------------------------------------------------------
+# Seed files, read the simple way (not with the parser the tests check)
+# ---------------------------------------------------------------------------
+
+
+def seed_path(number):
+    """The seed file whose name starts with ``number`` ("000" … "004")."""
+    (path,) = SEEDS.glob(f"{number}_*.txt")
+    return path
+
+
+def seed_paths():
+    """Every seed file, in name order."""
+    return sorted(SEEDS.glob("*.txt"))
+
+
+# A frontmatter block between two "---" lines at the top of the text (blank lines before it
+# allowed). Deliberately plain: fixtures must not depend on the frontmatter reader under test.
+_FRONTMATTER = re.compile(r"\A\s*^---[ \t]*\r?\n(.*?)^---[ \t]*\r?$\n?", re.DOTALL | re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class SplitFile:
+    """A definition file cut at its frontmatter fences; ``body_line`` is the body's first file line."""
+
+    text: str
+    frontmatter_text: str | None
+    frontmatter: dict
+    body: str
+    body_line: int
+
+
+def split_simply(text):
+    """Cut ``text`` into frontmatter and body with one regex; YAML that does not load gives its
+    ``key: value`` lines as written (several seeds have unquoted ": " in their descriptions)."""
+    match = _FRONTMATTER.match(text)
+    if match is None:
+        return SplitFile(text, None, {}, text, 1)
+    yaml_text = match.group(1)
+    try:
+        frontmatter = yaml.safe_load(yaml_text) or {}
+    except yaml.YAMLError:
+        frontmatter = dict(re.findall(r"^([\w-]+):[ \t]*(.*)$", yaml_text, re.MULTILINE))
+    body_line = text.count("\n", 0, match.end()) + 1
+    return SplitFile(text, yaml_text, frontmatter, text[match.end() :], body_line)
+
+
+def read_seed(number, *, repair=True):
+    """Seed ``number`` as a ``SplitFile``, its mojibake repaired first unless ``repair`` is False."""
+    text = seed_path(number).read_text(encoding="utf-8")
+    if repair:
+        text, _ = repair_mojibake(text)
+    return split_simply(text)
+
+
+def seed_side(number):
+    """Seed ``number`` as a ``DiffSide``: repaired, split the simple way, its tools as a set."""
+    from catalog.diffing import DiffSide
+
+    seed = read_seed(number)
+    tools = frozenset(t.strip() for t in str(seed.frontmatter.get("tools", "")).split(",") if t.strip())
+    return DiffSide(seed_path(number).stem, seed.frontmatter, seed.body, seed.text, tools=tools)
+
+
+def edited_seed_text(text):
+    """A small edit of a seed: a tool added, one word changed in a middle line, a line appended."""
+    lines = text.split("\n")
+    tools = next(i for i, line in enumerate(lines) if line.startswith("tools:"))
+    lines[tools] += ", WebFetch"
+    middle = next(
+        i
+        for i in range(len(lines) // 2, len(lines))
+        if len(lines[i].split()) >= 6 and not lines[i].lstrip().startswith(("#", "`", "|", "-", "*"))
+    )
+    words = lines[middle].split(" ")
+    words[-2] = "REWORDED"
+    lines[middle] = " ".join(words)
+    # Before the empty string a final newline leaves, so the file still ends with one.
+    lines.insert(len(lines) - (lines[-1] == ""), "A closing line the edit added.")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------
+# Rows written directly, as the importer would write them
+# ---------------------------------------------------------------------------
+
+
+def make_definition(name, items, *, collection="Fixtures", kind="agent", model="sonnet", tools=(), missing=False):
+    """A definition with the given ``(field, text)`` items, indexed as the importer would."""
+    from django.utils import timezone
+
+    from catalog import search
+    from catalog.models import Collection, Definition, DefinitionTool, Item, Tool
+
+    coll, _ = Collection.objects.get_or_create(name=collection, defaults={"slug": collection.lower()})
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    raw = name.encode()
+    definition = Definition.objects.create(
+        collection=coll,
+        kind=kind,
+        format="claude-code",
+        slug=slug,
+        name=name,
+        model=model,
+        source_path=f"agents/{slug}.md",
+        raw=raw,
+        sha256=hashlib.sha256(raw).hexdigest(),
+        imported_at=timezone.now(),
+        missing=missing,
+    )
+    Item.objects.bulk_create(
+        Item(definition=definition, field=field, section="Section", text=text, position=n)
+        for n, (field, text) in enumerate(items)
+    )
+    for position, tool in enumerate(tools):
+        DefinitionTool.objects.create(
+            definition=definition, tool=Tool.objects.get_or_create(name=tool)[0], raw=tool, position=position
+        )
+    search.index_definitions([definition.pk])
+    return definition
+
+
+# ---------------------------------------------------------------------------
+# manage.py in a process of its own, on a database of its own
+# ---------------------------------------------------------------------------
+
+
+def on_postgres():
+    """True when the suite runs on PostgreSQL."""
+    from django.conf import settings
+
+    return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+
+def env_for(url):
+    return {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "agentdash.settings"}
+
+
+def manage(url, *args, check=True):
+    """Run ``manage.py`` with ``args`` against the database at ``url``; returns the finished process."""
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=REPO, env=env_for(url), capture_output=True, text=True, check=check
+    )
+
+
+@contextmanager
+def scratch_database(tmp_path, *migrate_to):
+    """Yield (DATABASE_URL, query) for an empty, migrated database that only this test uses.
+
+    ``migrate_to`` (an app label and migration name) stops the migrations there.
+    """
+    if on_postgres():
+        import psycopg
+        from django.conf import settings
+
+        base = settings.DATABASES["default"]
+        name = f"agentdash_fault_{uuid.uuid4().hex[:10]}"
+        admin = dict(host=base["HOST"], port=base["PORT"] or 5432, user=base["USER"], password=base["PASSWORD"])
+        with psycopg.connect(dbname="postgres", autocommit=True, **admin) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        url = f"postgres://{base['USER']}:{base['PASSWORD']}@{base['HOST']}:{admin['port']}/{name}"
+
+        def query(sql):
+            with psycopg.connect(dbname=name, **admin) as conn:
+                return conn.execute(sql).fetchall()
+
+        try:
+            manage(url, "migrate", "--noinput", *migrate_to)
+            yield url, query
+        finally:
+            with psycopg.connect(dbname="postgres", autocommit=True, **admin) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    else:
+        import sqlite3
+
+        path = tmp_path / "faults.sqlite3"
+        url = f"sqlite:///{path}"
+
+        def query(sql):
+            conn = sqlite3.connect(path, timeout=30)
+            try:
+                return conn.execute(sql).fetchall()
+            finally:
+                conn.close()
+
+        manage(url, "migrate", "--noinput", *migrate_to)
+        yield url, query
