@@ -24,6 +24,33 @@ CHROMIUM_ARGS = [
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cache_of_this_worker(request):
+    """Under pytest-xdist, give each worker a cache of its own, as pytest-django gives it a test
+    database of its own: ``empty_cache`` below clears the whole cache between tests, which must
+    never wipe what a test on the other worker has just cached. The local-memory default is
+    per process already; a file cache gets a folder per worker, any other backend a key prefix
+    (enough for reads; its ``clear()`` would still reach every worker)."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    worker = getattr(request.config, "workerinput", {}).get("workerid")
+    if not worker:
+        yield
+        return
+    caches = {}
+    for alias, options in settings.CACHES.items():
+        options = dict(options)
+        backend = options.get("BACKEND", "")
+        if backend.endswith(("LocMemCache", "FileBasedCache")):
+            options["LOCATION"] = f"{options.get('LOCATION', '')}-{worker}"
+        else:
+            options["KEY_PREFIX"] = f"{options.get('KEY_PREFIX', '')}{worker}"
+        caches[alias] = options
+    with override_settings(CACHES=caches):  # its setting_changed signal rebuilds the cache handlers
+        yield
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with nothing cached. The cache keys on the latest import run's id,
