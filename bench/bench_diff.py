@@ -1,4 +1,4 @@
-"""Benchmark for catalog.diffing: how long a structured diff takes on real and large inputs.
+"""Benchmark for catalog.core.diffing: how long a structured diff takes on real and large inputs.
 
 Prints the median of several runs for the seeds 000 vs 002, for synthetic 1 MiB bodies
 (coarse mode), for synthetic bodies just under the coarse bounds (the slowest full
@@ -18,7 +18,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from catalog.diffing import DEFAULT_MAX_BYTES, DEFAULT_MAX_LINES, DiffSide, diff_definitions, unified_patch  # noqa: E402
+from catalog.core.diffing import DEFAULT_MAX_BYTES, DEFAULT_MAX_LINES, DiffSide, diff_definitions, unified_patch  # noqa: E402
 from tests.helpers import seed_side  # noqa: E402
 
 WORDS = (

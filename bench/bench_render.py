@@ -1,9 +1,9 @@
-"""Benchmark for catalog.rendering: render time of pathological Markdown, a seed and the corpus.
+"""Benchmark for catalog.core.rendering: render time of pathological Markdown, a seed and the corpus.
 
 Prints, for each shape, the median of three runs of render_markdown (Python-Markdown plus
 sanitizing) and the output size; then the seed 002 body and every definition file in the
 shared corpus (total, median and slowest files). The shapes are the ones that were slow or
-crashed before the input bounds in catalog/rendering.py existed, plus the ordinary ones
+crashed before the input bounds in catalog/core/rendering.py existed, plus the ordinary ones
 from the brief. Run from anywhere:
 
     .venv/bin/python bench/bench_render.py
@@ -19,7 +19,7 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 sys.path.insert(0, str(REPO))
 
-from catalog.rendering import render_markdown  # noqa: E402
+from catalog.core.rendering import render_markdown  # noqa: E402
 
 MIB = 1 << 20
 

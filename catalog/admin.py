@@ -28,8 +28,9 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import smart_split, unescape_string_literal
 
-from . import exporting, importer, parsing, search
-from .diffing import DiffSide, diff_definitions, unified_patch
+from . import exporting, importer, search
+from .core import parsing
+from .core.diffing import DiffSide, diff_definitions, unified_patch
 from .forms import DefinitionForm, ManualEdgeForm, MergeForm
 from .models import (
     Collection,

@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
-from . import parsing
+from .core import parsing
 
 __all__ = [
     "ExportReport",

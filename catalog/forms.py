@@ -10,7 +10,7 @@ import yaml
 from django import forms
 from django.core.exceptions import ValidationError
 
-from . import parsing
+from .core import parsing
 from .exporting import dump_frontmatter, file_text, frontmatter_of
 from .models import Definition, Edge
 

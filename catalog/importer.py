@@ -19,8 +19,10 @@ from django.db import OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from . import collaboration, discovery, parsing, rules, search
-from .analysis import Analysis, analyse_batch
+from . import search
+from .core import collaboration, discovery, parsing, rules
+from .core.analysis import Analysis, analyse_batch
+from .core.text import slugify
 from .models import (
     Collection,
     Conflict,
@@ -34,7 +36,6 @@ from .models import (
     Reference,
     Tool,
 )
-from .text import slugify
 
 # Any fixed 64-bit number: the PostgreSQL advisory lock that serializes imports.
 IMPORT_LOCK_ID = 0x41474E54_44415348

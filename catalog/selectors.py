@@ -18,6 +18,9 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.functional import cached_property
 
+from .core.rendering import render_markdown
+from .core.rules import RULES
+from .core.text import slugify
 from .models import (
     Collection,
     Definition,
@@ -30,9 +33,6 @@ from .models import (
     Reference,
     Tool,
 )
-from .rendering import render_markdown
-from .rules import RULES
-from .text import slugify
 
 PAGE_SIZE = 50
 

@@ -16,9 +16,10 @@ from urllib.parse import urlencode
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 
-from . import charts, selectors
+from . import selectors
+from .core import charts
+from .core.rules import RULES
 from .models import Definition, Edge, Problem
-from .rules import RULES
 
 TOP = 10  # bars per chart
 PROBLEM_PAGE_SIZE = 50  # rows of a collection's problems table

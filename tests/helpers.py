@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from catalog.text import repair_mojibake
+from catalog.core.text import repair_mojibake
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -84,7 +84,7 @@ def read_seed(number, *, repair=True):
 
 def seed_side(number):
     """Seed ``number`` as a ``DiffSide``: repaired, split the simple way, its tools as a set."""
-    from catalog.diffing import DiffSide
+    from catalog.core.diffing import DiffSide
 
     seed = read_seed(number)
     tools = frozenset(t.strip() for t in str(seed.frontmatter.get("tools", "")).split(",") if t.strip())

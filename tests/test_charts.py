@@ -1,6 +1,15 @@
-"""Bar chart geometry (catalog.charts): pure layout, no Django and no database."""
+"""Bar chart geometry (catalog.core.charts): pure layout, no Django and no database."""
 
-from catalog.charts import BAR_HEIGHT, LABEL_WIDTH, ROW_HEIGHT, VALUE_WIDTH, WIDTH, bar_chart, shorten, size_buckets
+from catalog.core.charts import (
+    BAR_HEIGHT,
+    LABEL_WIDTH,
+    ROW_HEIGHT,
+    VALUE_WIDTH,
+    WIDTH,
+    bar_chart,
+    shorten,
+    size_buckets,
+)
 
 PLOT = WIDTH - LABEL_WIDTH - VALUE_WIDTH
 

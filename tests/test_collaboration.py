@@ -1,17 +1,17 @@
-"""Tests for catalog.collaboration: typed collaboration edges read from agent prose."""
+"""Tests for catalog.core.collaboration: typed collaboration edges read from agent prose."""
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from catalog.collaboration import (
+from catalog.core.collaboration import (
     EDGE_KINDS,
     NameIndex,
     extract_edges,
     looks_like_agent_name,
     resolve_name,
 )
-from catalog.text import repair_mojibake
+from catalog.core.text import repair_mojibake
 from tests.helpers import read_seed
 
 

@@ -1,4 +1,4 @@
-"""Tests for catalog.diffing: the structured diff of two agent definitions."""
+"""Tests for catalog.core.diffing: the structured diff of two agent definitions."""
 
 import json
 import re
@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from catalog.diffing import (
+from catalog.core.diffing import (
     COARSE_ROW_LIMIT,
     DEFAULT_MAX_BYTES,
     DiffSide,

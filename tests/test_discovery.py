@@ -1,4 +1,4 @@
-"""Tests for catalog.discovery: path classification, plugins, symlinks and collections."""
+"""Tests for catalog.core.discovery: path classification, plugins, symlinks and collections."""
 
 import csv
 import json
@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from catalog.discovery import classify, discover, find_collections
+from catalog.core.discovery import classify, discover, find_collections
 from tests.helpers import CORPUS
 
 FRONTMATTER = "---\nname: x\ndescription: d\n---\nBody.\n"

@@ -11,7 +11,8 @@ from django.core.management import CommandError, call_command
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from catalog import exporting, parsing
+from catalog import exporting
+from catalog.core import parsing
 from catalog.importer import save_edit
 from catalog.models import Collection, Definition
 from tests.helpers import CORPUS

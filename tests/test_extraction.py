@@ -1,10 +1,10 @@
-"""Tests for catalog.extraction: responsibilities and success metrics pulled from a body."""
+"""Tests for catalog.core.extraction: responsibilities and success metrics pulled from a body."""
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from catalog.extraction import (
+from catalog.core.extraction import (
     MAX_ITEM_LENGTH,
     METRIC,
     RESPONSIBILITY,
@@ -12,7 +12,7 @@ from catalog.extraction import (
     classify_heading,
     extract_items,
 )
-from catalog.text import repair_mojibake
+from catalog.core.text import repair_mojibake
 from tests.helpers import CORPUS, SAMPLE, read_seed
 
 

@@ -2,7 +2,7 @@
 
 import os
 
-from catalog import discovery, extraction, parsing, text
+from catalog.core import discovery, extraction, parsing, text
 
 
 def test_yaml_nul_escape_never_reaches_the_frontmatter():

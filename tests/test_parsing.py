@@ -1,4 +1,4 @@
-"""Tests for catalog.parsing: decoding, frontmatter, the lenient reader, limits, tools."""
+"""Tests for catalog.core.parsing: decoding, frontmatter, the lenient reader, limits, tools."""
 
 import codecs
 import hashlib
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from catalog.parsing import (
+from catalog.core.parsing import (
     MAX_FILE_BYTES,
     MAX_FRONTMATTER_BYTES,
     MAX_YAML_DEPTH,
@@ -538,7 +538,7 @@ def test_seeds_parse_with_names_and_descriptions():
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not present")
 def test_whole_corpus_parses():
     """Every discovered definition parses (or is Rejected); >= 99% have a name and description."""
-    from catalog.discovery import discover, find_collections
+    from catalog.core.discovery import discover, find_collections
 
     candidates = [c for col in find_collections(CORPUS) for c in discover(col.root) if c.kind]
     start = time.perf_counter()

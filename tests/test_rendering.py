@@ -1,4 +1,4 @@
-"""Tests for catalog.rendering: Markdown to sanitized HTML, heading anchors and the TOC."""
+"""Tests for catalog.core.rendering: Markdown to sanitized HTML, heading anchors and the TOC."""
 
 import re
 import time
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from catalog.rendering import (
+from catalog.core.rendering import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_CLASSES,
     ALLOWED_TAGS,

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from catalog import analysis, extraction, parsing, rules
-from catalog.rules import RULES, CollectionEntry, check_collection, check_definition, finding_from_problem
+from catalog.core import analysis, extraction, parsing, rules
+from catalog.core.rules import RULES, CollectionEntry, check_collection, check_definition, finding_from_problem
 from tests.helpers import CORPUS, REPO, seed_paths
 
 GOOD_AGENT = """---
@@ -131,7 +131,7 @@ def test_every_rule_is_documented_with_an_example():
 
 def test_every_code_the_pipeline_reports_is_a_rule():
     """Problem codes written in the parser, the analysis step and the importer are all in RULES."""
-    sources = [REPO / "catalog" / name for name in ("parsing.py", "analysis.py", "importer.py")]
+    sources = [REPO / "catalog" / name for name in ("core/parsing.py", "core/analysis.py", "importer.py")]
     pattern = re.compile(r"""(?:Problem\(\s*"(?:error|warning|info)",\s*|_error\(\s*)"([a-z0-9-]+)\"""")
     codes = {code for source in sources for code in pattern.findall(source.read_text(encoding="utf-8"))}
     assert "yaml-lenient" in codes and "unreadable" in codes  # the scan itself works

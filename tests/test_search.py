@@ -14,7 +14,7 @@ from django.db import connection
 from django.urls import reverse_lazy
 
 from catalog import search
-from catalog.extraction import extract_items
+from catalog.core.extraction import extract_items
 from catalog.models import Definition, Item
 from catalog.search import Criteria
 from tests.helpers import make_definition, seed_paths

@@ -1,6 +1,6 @@
 """Mojibake repair, heading normalization and section splitting (pure Python, no database)."""
 
-from catalog.text import normalize_heading, repair_mojibake, slugify, split_sections
+from catalog.core.text import normalize_heading, repair_mojibake, slugify, split_sections
 
 
 def test_mojibake_emoji_repaired():

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from catalog import selectors
+from catalog.core.rendering import ANCHOR_PREFIX
 from catalog.importer import import_paths
 from catalog.models import (
     Collection,
@@ -28,7 +29,6 @@ from catalog.models import (
     Reference,
     Tool,
 )
-from catalog.rendering import ANCHOR_PREFIX
 from tests.helpers import CORPUS
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@
 
 Each side is named by a key in the query string: ``collection/kind/slug`` for a definition as it
 is now, ``collection/kind/slug@<version id>`` for one of the previous contents the importer kept.
-The diff itself is ``catalog.diffing``; this module loads the two sides in a fixed number of
+The diff itself is ``catalog.core.diffing``; this module loads the two sides in a fixed number of
 queries, turns them into ``DiffSide`` values and picks what the query string asks to show
 (``?view=unified``, ``?hide=1``). Everything is a GET, so every comparison is a link.
 """
@@ -21,8 +21,8 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from .. import collaboration, parsing
-from ..diffing import DiffSide, Skip, diff_definitions, unified_patch
+from ..core import collaboration, parsing
+from ..core.diffing import DiffSide, Skip, diff_definitions, unified_patch
 from ..models import Definition, DefinitionTool, DefinitionVersion, Edge, Reference
 from .common import respond, wants_fragment, wants_json
 

@@ -23,7 +23,7 @@ import json
 import re
 from html.parser import HTMLParser
 
-from catalog.rendering import ANCHOR_PREFIX
+from catalog.core.rendering import ANCHOR_PREFIX
 
 STATIC_PREFIX = "/static/"
 # Our scripts: static files, and the admin's JavaScript translation catalog.

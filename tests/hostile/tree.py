@@ -15,7 +15,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from catalog import parsing
+from catalog.core import parsing
 
 SEARCH_WORD = "quixotic"
 BREAKOUT_WORD = "zugzwang"  # only in the breakout agent, next to markup that survives item extraction

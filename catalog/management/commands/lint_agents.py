@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from catalog.rules import SEVERITIES, at_or_above, lint_paths
+from catalog.core.rules import SEVERITIES, at_or_above, lint_paths
 
 
 class Command(BaseCommand):

@@ -23,7 +23,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from catalog.text import normalize_heading, repair_mojibake, split_sections, strip_symbols
+from .text import normalize_heading, repair_mojibake, split_sections, strip_symbols
 
 RESPONSIBILITY = "responsibility"
 METRIC = "metric"

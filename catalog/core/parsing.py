@@ -25,7 +25,7 @@ from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, ScalarNode
 from yaml.resolver import Resolver
 
-from catalog.text import repair_mojibake, slugify, split_sections
+from .text import repair_mojibake, slugify, split_sections
 
 try:  # libyaml's parser is ten times faster than the pure-Python one.
     from yaml._yaml import CParser

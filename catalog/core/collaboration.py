@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from catalog.text import normalize_heading, repair_mojibake, split_sections
+from .text import normalize_heading, repair_mojibake, split_sections
 
 EDGE_KINDS = ("receives_from", "hands_off_to", "peer", "delegates_to", "excludes", "mentions")
 

@@ -28,10 +28,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from catalog import analysis, discovery
-from catalog.collaboration import NameIndex, normalize_name
-from catalog.parsing import ParsedFile, Problem, file_stem, parse_tools
-from catalog.text import slugify
+from . import analysis, discovery
+from .collaboration import NameIndex, normalize_name
+from .parsing import ParsedFile, Problem, file_stem, parse_tools
+from .text import slugify
 
 __all__ = [
     "RULES",
