@@ -1,0 +1,9 @@
+"""WSGI entry point of the bare app (``gunicorn bare.wsgi`` with ``bench/`` on the path)."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bare.settings")
+
+application = get_wsgi_application()
