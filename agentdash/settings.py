@@ -12,8 +12,9 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -39,35 +40,30 @@ def local_secret_key():
 
 
 def database_from_url(url):
-    """Translate a DATABASE_URL into a Django DATABASES entry (SQLite or PostgreSQL)."""
+    """Translate a DATABASE_URL into a Django DATABASES entry (SQLite or PostgreSQL).
+
+    dj-database-url does the parsing, so the URL's query reaches the driver as OPTIONS
+    (``?sslmode=require``); what it cannot know is added here.
+    """
     parts = urlsplit(url)
+    if parts.scheme not in {"sqlite", "postgres", "postgresql"}:
+        raise ImproperlyConfigured(f"DATABASE_URL scheme {parts.scheme!r} is not supported (use sqlite or postgres).")
     if parts.scheme == "sqlite":
-        # sqlite:////abs/path -> "/abs/path"; sqlite:///rel/path -> "rel/path"
-        name = unquote(parts.path[1:] if parts.path.startswith("//") else parts.path.lstrip("/"))
-        return {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": name or str(VAR_DIR / "agentdash.sqlite3"),
+        config = dj_database_url.parse(url)
+        # dj-database-url reads a bare "sqlite://" as an in-memory database; here it is the default file.
+        if not parts.netloc and parts.path in {"", "/"}:
+            config["NAME"] = str(VAR_DIR / "agentdash.sqlite3")
+        config["OPTIONS"] = {
             # IMMEDIATE takes the write lock when a transaction starts, so concurrent writers
             # queue on the busy timeout instead of failing half-way with "database is locked".
-            "OPTIONS": {
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
-            },
-            "TEST": {"NAME": os.environ.get("AGENTDASH_TEST_SQLITE") or None},
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+            **config.get("OPTIONS", {}),
         }
-    if parts.scheme in {"postgres", "postgresql"}:
-        return {
-            "ENGINE": "django.db.backends.postgresql",
-            "NAME": unquote(parts.path.lstrip("/")),
-            "USER": unquote(parts.username or ""),
-            "PASSWORD": unquote(parts.password or ""),
-            "HOST": unquote(parts.hostname or ""),
-            "PORT": str(parts.port or ""),
-            "CONN_MAX_AGE": 60,
-            "CONN_HEALTH_CHECKS": True,
-        }
-    raise ImproperlyConfigured(f"DATABASE_URL scheme {parts.scheme!r} is not supported (use sqlite or postgres).")
+        config["TEST"] = {"NAME": os.environ.get("AGENTDASH_TEST_SQLITE") or None}
+        return config
+    return dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
 
 
 # ---------------------------------------------------------------------------

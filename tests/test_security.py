@@ -1,15 +1,13 @@
 """Headers and configuration: the deploy checks, the security headers, cookies and error pages.
 
 The production cases run ``manage.py`` or a short script in a subprocess with production
-environment variables (debug unset, a long random secret key, HTTPS on, explicit hosts), so
-they test the settings module as it reads the environment, not values overridden in a test.
-The in-process cases check that every kind of response carries the strict headers.
+environment variables (debug unset, a long random secret key, HTTPS on, explicit hosts; see
+tests/production.py), so they test the settings module as it reads the environment, not values
+overridden in a test. The in-process cases check that every kind of response carries the strict
+headers.
 """
 
 import json
-import os
-import secrets
-import subprocess
 import sys
 
 import pytest
@@ -17,8 +15,7 @@ from django.urls import reverse
 
 from tests.conftest import REPO
 from tests.hostile.checks import active_content, nonce_of
-
-HOST = "agentdash.example.com"
+from tests.production import HOST, production_env, run
 
 # Run in a subprocess with production settings: migrates a throwaway SQLite database, logs a
 # staff user in, fetches a page, a missing page and a page whose table has gone (a 500), and
@@ -60,25 +57,6 @@ with connection.cursor() as cursor:
 out["error"] = seen(client.get("/collections/", secure=True))
 print(json.dumps(out))
 """
-
-
-def production_env(tmp_path, **extra):
-    """The environment of a production deployment; no DJANGO_DEBUG at all."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "AGENTDASH_", "DATABASE_URL"))}
-    env.update(
-        DJANGO_SETTINGS_MODULE="agentdash.settings",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
-        DJANGO_ALLOWED_HOSTS=HOST,
-        AGENTDASH_HTTPS="1",
-        AGENTDASH_VAR_DIR=str(tmp_path / "var"),
-        DATABASE_URL=f"sqlite:///{tmp_path / 'production.sqlite3'}",
-    )
-    env.update(extra)
-    return env
-
-
-def run(args, env):
-    return subprocess.run(args, cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
 
 
 @pytest.fixture(scope="module")
