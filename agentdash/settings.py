@@ -1,11 +1,8 @@
 """Settings for AgentDash, read from environment variables with safe local defaults.
 
-Environment:
-    DATABASE_URL          sqlite:////abs/path.sqlite3 (default: var/agentdash.sqlite3) or postgres://…
-    DJANGO_DEBUG          "1" to turn debug on (off by default)
-    DJANGO_SECRET_KEY     required in production; locally a key is generated once into var/
-    DJANGO_ALLOWED_HOSTS  comma-separated host names
-    AGENTDASH_HTTPS       "1" when served over HTTPS: secure cookies, HSTS, SSL redirect
+Every variable is listed in the README's Configuration table. Importing this module reads the
+environment and files but never writes: every process imports it (management commands, each
+gunicorn worker, the image build's collectstatic), and a read-only filesystem must work.
 """
 
 import os
@@ -19,7 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("AGENTDASH_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR = Path(os.environ.get("AGENTDASH_VAR_DIR") or BASE_DIR / "var")
 
 
 def env_flag(name, default=False):
@@ -29,14 +26,39 @@ def env_flag(name, default=False):
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def local_secret_key():
-    """A per-checkout key kept in var/, so local runs never share a hard-coded secret."""
-    path = VAR_DIR / "secret_key"
-    if not path.exists():
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
-    return path.read_text().strip()
+def env_list(name, default=""):
+    """A comma-separated variable as a list, blanks dropped."""
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def secret_key_from_environment():
+    """The secret key and where it came from: "environment", "file", "local file" or "process".
+
+    DJANGO_SECRET_KEY wins, then the file DJANGO_SECRET_KEY_FILE names (a Docker secret, say),
+    then var/secret_key, which ./dev writes for local use. With none of them this process makes
+    up a key of its own: never written, never shared, so nothing signed outlives the process.
+    That is enough for a management command or a single local server, and `check --deploy`
+    refuses it (agentdash.E001).
+    """
+    key = os.environ.get("DJANGO_SECRET_KEY", "").strip()
+    if key:
+        return key, "environment"
+    key_file = os.environ.get("DJANGO_SECRET_KEY_FILE", "").strip()
+    if key_file:
+        try:
+            key = Path(key_file).read_text().strip()
+        except OSError as error:
+            raise ImproperlyConfigured(f"DJANGO_SECRET_KEY_FILE: cannot read {key_file}: {error.strerror}.") from None
+        if not key:
+            raise ImproperlyConfigured(f"DJANGO_SECRET_KEY_FILE: {key_file} is empty.")
+        return key, "file"
+    try:
+        key = (VAR_DIR / "secret_key").read_text().strip()
+    except FileNotFoundError:
+        key = ""
+    if key:
+        return key, "local file"
+    return secrets.token_urlsafe(50), "process"
 
 
 def database_from_url(url):
@@ -71,10 +93,8 @@ def database_from_url(url):
 # ---------------------------------------------------------------------------
 
 DEBUG = env_flag("DJANGO_DEBUG")
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or local_secret_key()
-ALLOWED_HOSTS = [
-    h.strip() for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",") if h.strip()
-]
+SECRET_KEY, AGENTDASH_SECRET_KEY_SOURCE = secret_key_from_environment()
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -87,6 +107,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "catalog",
+    "agentdash",
 ]
 
 MIDDLEWARE = [
@@ -138,11 +159,24 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = VAR_DIR / "staticfiles"
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every request without it
-# Serve straight from the source folders, so a checkout runs without collectstatic.
-WHITENOISE_USE_FINDERS = True
-WHITENOISE_AUTOREFRESH = DEBUG
+# In production `collectstatic` copies every file into STATIC_ROOT under a hashed name, with
+# compressed twins, and whitenoise serves them with far-future caching; the image does this at
+# build time. Locally (the demo, the tests) whitenoise serves straight from the source folders,
+# so a checkout runs without collectstatic and there is no STATIC_ROOT at all.
+COLLECTED_STATIC = env_flag("AGENTDASH_COLLECTED_STATIC")
+STATIC_ROOT = Path(os.environ.get("AGENTDASH_STATIC_ROOT") or VAR_DIR / "staticfiles") if COLLECTED_STATIC else None
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if COLLECTED_STATIC
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = not COLLECTED_STATIC
+WHITENOISE_AUTOREFRESH = DEBUG and not COLLECTED_STATIC
 
 # ---------------------------------------------------------------------------
 # Security
