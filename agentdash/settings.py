@@ -31,6 +31,16 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_int(name, default):
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+
+
 def secret_key_from_environment():
     """The secret key and where it came from: "environment", "file", "local file" or "process".
 
@@ -183,6 +193,9 @@ WHITENOISE_AUTOREFRESH = DEBUG and not COLLECTED_STATIC
 # ---------------------------------------------------------------------------
 
 HTTPS = env_flag("AGENTDASH_HTTPS")
+# Origins (scheme and host) allowed to post forms besides the page's own, e.g. when a proxy
+# serves the site under a name the request does not carry.
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -221,15 +234,34 @@ AUTH_PASSWORD_VALIDATORS = [
 # Login throttling
 # ---------------------------------------------------------------------------
 
-# Django has no login throttling of its own; django-axes counts failed logins and locks the
-# client's IP address out for an hour after five. Its backend must come first to refuse a
-# locked-out client before any password is checked.
+# Django has no login throttling of its own; django-axes counts failed logins and, after five
+# for one user name from one address, refuses that pair for an hour. Locking out the pair, not
+# the address alone, means an attacker guessing at a staff account never locks staff out from
+# their own addresses. Its backend must come first to refuse before any password is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(hours=1)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+
+# The client's address. Directly exposed, it is the socket's (X-Forwarded-For is the client's
+# own claim and is ignored). Behind AGENTDASH_PROXY_COUNT reverse proxies, each appending the
+# address it was reached from to X-Forwarded-For, the socket address is the nearest proxy's,
+# shared by every visitor; the client is the entry the outermost proxy appended, the proxy
+# count's from the right (django-ipware counts only the proxies listed in the header, one fewer).
+# Entries a client put in front of those are ignored rather than voiding the header (strict off).
+AGENTDASH_PROXY_COUNT = env_int("AGENTDASH_PROXY_COUNT", 0)
+if AGENTDASH_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("AGENTDASH_PROXY_COUNT must be 0 or more.")
+if AGENTDASH_PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_COUNT = AGENTDASH_PROXY_COUNT - 1
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+    AXES_IPWARE_PROXY_COUNT = None
+IPWARE_STRICT = False
 
 # ---------------------------------------------------------------------------
 # Internationalization and logging

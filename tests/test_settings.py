@@ -1,4 +1,4 @@
-"""agentdash.settings as a deployment reads it: secrets, writes, static files, databases.
+"""agentdash.settings as a deployment reads it: secrets, writes, origins, proxies, static files, databases.
 
 Most cases start a subprocess with the environment of a production deployment
 (tests/production.py) and look at what the settings became or how the app then behaved, so
@@ -27,6 +27,11 @@ from django.db import connection
 print(json.dumps({
     "secret_key": settings.SECRET_KEY,
     "secret_key_source": settings.AGENTDASH_SECRET_KEY_SOURCE,
+    "csrf_trusted_origins": settings.CSRF_TRUSTED_ORIGINS,
+    "lockout_parameters": settings.AXES_LOCKOUT_PARAMETERS,
+    "ipware_proxy_count": settings.AXES_IPWARE_PROXY_COUNT,
+    "ipware_precedence": list(settings.AXES_IPWARE_META_PRECEDENCE_ORDER),
+    "ipware_strict": settings.IPWARE_STRICT,
     "staticfiles_backend": settings.STORAGES["staticfiles"]["BACKEND"],
     "static_root": settings.STATIC_ROOT and str(settings.STATIC_ROOT),
     "use_finders": settings.WHITENOISE_USE_FINDERS,
@@ -165,6 +170,135 @@ def test_the_readme_import_command_needs_no_variable(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     assert json.loads(result.stdout)["created"] > 0
     assert "agentdash.sqlite3" in contents(var) and "secret_key" not in contents(var)
+
+
+# ---------------------------------------------------------------------------
+# CSRF_TRUSTED_ORIGINS
+# ---------------------------------------------------------------------------
+
+# Logs in through the admin with an Origin header that differs from the host, as when a proxy
+# serves the site under another name, and prints the status.
+ORIGIN_PROBE = """
+import django
+django.setup()
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.test import Client
+call_command("migrate", verbosity=0)
+User.objects.create_superuser("boss", "boss@example.com", "a long test password 1")
+client = Client(enforce_csrf_checks=True, HTTP_HOST="{host}")
+client.get("/admin/login/", secure=True)
+token = client.cookies["csrftoken"].value
+form = {{"username": "boss", "password": "a long test password 1", "csrfmiddlewaretoken": token}}
+response = client.post("/admin/login/?next=/admin/", form, secure=True, HTTP_ORIGIN="https://admin.example.org")
+print(response.status_code)
+"""
+
+
+def test_csrf_trusted_origins_come_from_a_comma_separated_variable(tmp_path, collected_static):
+    env = production_env(
+        tmp_path, collected_static, DJANGO_CSRF_TRUSTED_ORIGINS=" https://admin.example.org, https://*.example.net ,"
+    )
+    assert probe(env)["csrf_trusted_origins"] == ["https://admin.example.org", "https://*.example.net"]
+    assert deploy_check(env).returncode == 0
+
+
+def test_a_trusted_origin_may_post_and_another_may_not(tmp_path, collected_static):
+    """A login posted from https://admin.example.org is refused (403) until that origin is trusted."""
+    script = [sys.executable, "-c", ORIGIN_PROBE.format(host=HOST)]
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    refused = run(script, production_env(tmp_path / "a", collected_static))
+    trusted = run(
+        script,
+        production_env(tmp_path / "b", collected_static, DJANGO_CSRF_TRUSTED_ORIGINS="https://admin.example.org"),
+    )
+    assert refused.stdout.split()[-1] == "403", refused.stderr[-2000:]
+    assert trusted.stdout.split()[-1] == "302", trusted.stderr[-2000:]
+
+
+def test_an_origin_without_a_scheme_fails_the_checks(tmp_path, collected_static):
+    result = deploy_check(production_env(tmp_path, collected_static, DJANGO_CSRF_TRUSTED_ORIGINS="admin.example.org"))
+    assert result.returncode != 0
+    assert "4_0.E001" in result.stdout + result.stderr
+
+
+# ---------------------------------------------------------------------------
+# django-axes behind a reverse proxy
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("count", "ipware_count", "precedence"),
+    [(None, None, ["REMOTE_ADDR"]), ("0", None, ["REMOTE_ADDR"]), ("1", 0, ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]),
+     ("2", 1, ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"])],
+)  # fmt: skip
+def test_the_proxy_count_sets_how_axes_finds_the_client(tmp_path, collected_static, count, ipware_count, precedence):
+    env = production_env(tmp_path, collected_static)
+    if count is not None:
+        env["AGENTDASH_PROXY_COUNT"] = count
+    seen = probe(env)
+    assert seen["ipware_proxy_count"] == ipware_count
+    assert seen["ipware_precedence"] == precedence
+    assert seen["ipware_strict"] is False
+    assert seen["lockout_parameters"] == [["username", "ip_address"]]
+
+
+@pytest.mark.parametrize("count", ["-1", "two"])
+def test_a_bad_proxy_count_is_a_clear_error(tmp_path, count):
+    result = run([sys.executable, "-c", SETTINGS_PROBE], production_env(tmp_path, AGENTDASH_PROXY_COUNT=count))
+    assert result.returncode != 0
+    assert "AGENTDASH_PROXY_COUNT" in result.stderr
+
+
+# Five wrong passwords for "boss" from an attacker, then the right one from the attacker and
+# from staff, through one proxy whose own address every request shares. Prints each status.
+LOCKOUT_PROBE = """
+import json, django
+django.setup()
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.test import Client
+call_command("migrate", verbosity=0)
+User.objects.create_superuser("boss", "boss@example.com", "a long test password 1")
+PROXY = "172.18.0.2"
+
+def login(forwarded_for, password):
+    client = Client(HTTP_HOST="{host}", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded_for)
+    response = client.post("/admin/login/?next=/admin/", {{"username": "boss", "password": password}}, secure=True)
+    return response.status_code
+
+out = {{"guesses": [login("203.0.113.66", "wrong") for _ in range(5)]}}
+out["attacker"] = login("203.0.113.66", "a long test password 1")
+out["attacker_claiming_staff"] = login("198.51.100.7, 203.0.113.66", "a long test password 1")
+out["staff"] = login("198.51.100.7", "a long test password 1")
+print(json.dumps(out))
+"""
+
+
+def lockout(tmp_path, static_root, **extra):
+    env = production_env(tmp_path, static_root, **extra)
+    result = run([sys.executable, "-c", LOCKOUT_PROBE.format(host=HOST)], env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.splitlines()[-1])
+
+
+def test_behind_a_proxy_an_attacker_locks_out_only_itself(tmp_path, collected_static):
+    """With AGENTDASH_PROXY_COUNT=1 the attacker's fifth failure locks the attacker out (429),
+    also when it puts staff's address in front of its own, while staff still logs in (302)."""
+    seen = lockout(tmp_path, collected_static, AGENTDASH_PROXY_COUNT="1")
+    assert seen["guesses"][-1] == 429
+    assert seen["attacker"] == 429
+    assert seen["attacker_claiming_staff"] == 429
+    assert seen["staff"] == 302
+
+
+def test_without_a_proxy_count_forwarded_for_is_not_believed(tmp_path, collected_static):
+    """Exposed directly (no proxy count), X-Forwarded-For is the client's own claim: every request
+    here counts as the socket's address, so changing the header does not escape the lockout."""
+    seen = lockout(tmp_path, collected_static)
+    assert seen["guesses"][-1] == 429
+    assert seen["attacker"] == seen["attacker_claiming_staff"] == seen["staff"] == 429
 
 
 # ---------------------------------------------------------------------------
