@@ -179,6 +179,7 @@ def test_compose_starts_postgres_then_migrate_then_the_app():
     assert services["migrate"]["depends_on"] == {"db": {"condition": "service_healthy"}}
     assert services["app"]["depends_on"] == {"migrate": {"condition": "service_completed_successfully"}}
     assert services["migrate"]["command"] == ["sh", "deploy/init.sh"]
+    assert services["migrate"]["healthcheck"] == {"disable": True}
     assert (REPO / "deploy" / "init.sh").is_file()
     assert "command" not in services["app"]  # the image's CMD: gunicorn
     assert services["app"]["ports"] == ["${AGENTDASH_PORT:-8000}:8000"]
