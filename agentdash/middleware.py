@@ -1,6 +1,31 @@
-"""Request hygiene that every view relies on."""
+"""Request hygiene that every view relies on, and the health check the container asks."""
 
-from django.http import Http404, QueryDict
+from django.db import DatabaseError, connection
+from django.http import Http404, HttpResponse, QueryDict
+
+
+class HealthCheckMiddleware:
+    """Answer ``GET /healthz`` with 200 "ok" when the database answers, 503 when it does not.
+
+    It comes before every other middleware because the container's health check runs inside
+    it: over plain HTTP (no redirect to HTTPS) and addressed to 127.0.0.1 rather than a host
+    in ALLOWED_HOSTS, so the host is never validated. The answer names nothing but the outcome.
+    """
+
+    path = "/healthz"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info != self.path or request.method not in {"GET", "HEAD"}:
+            return self.get_response(request)
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+        except DatabaseError:
+            return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+        return HttpResponse("ok\n", content_type="text/plain")
 
 
 class NulBytesMiddleware:

@@ -1,24 +1,22 @@
 """Settings for AgentDash, read from environment variables with safe local defaults.
 
-Environment:
-    DATABASE_URL          sqlite:////abs/path.sqlite3 (default: var/agentdash.sqlite3) or postgres://…
-    DJANGO_DEBUG          "1" to turn debug on (off by default)
-    DJANGO_SECRET_KEY     required in production; locally a key is generated once into var/
-    DJANGO_ALLOWED_HOSTS  comma-separated host names
-    AGENTDASH_HTTPS       "1" when served over HTTPS: secure cookies, HSTS, SSL redirect
+Every variable is listed in the README's Configuration table. Importing this module reads the
+environment and files but never writes: every process imports it (management commands, each
+gunicorn worker, the image build's collectstatic), and a read-only filesystem must work.
 """
 
 import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("AGENTDASH_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR = Path(os.environ.get("AGENTDASH_VAR_DIR") or BASE_DIR / "var")
 
 
 def env_flag(name, default=False):
@@ -28,46 +26,76 @@ def env_flag(name, default=False):
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def local_secret_key():
-    """A per-checkout key kept in var/, so local runs never share a hard-coded secret."""
-    path = VAR_DIR / "secret_key"
-    if not path.exists():
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
-    return path.read_text().strip()
+def env_list(name, default=""):
+    """A comma-separated variable as a list, blanks dropped."""
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_int(name, default):
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+
+
+def secret_key_from_environment():
+    """The secret key and where it came from: "environment", "file", "local file" or "process".
+
+    DJANGO_SECRET_KEY wins, then the file DJANGO_SECRET_KEY_FILE names (a Docker secret, say),
+    then var/secret_key, which ./dev writes for local use. With none of them this process makes
+    up a key of its own: never written, never shared, so nothing signed outlives the process.
+    That is enough for a management command or a single local server, and `check --deploy`
+    refuses it (agentdash.E001).
+    """
+    key = os.environ.get("DJANGO_SECRET_KEY", "").strip()
+    if key:
+        return key, "environment"
+    key_file = os.environ.get("DJANGO_SECRET_KEY_FILE", "").strip()
+    if key_file:
+        try:
+            key = Path(key_file).read_text().strip()
+        except OSError as error:
+            raise ImproperlyConfigured(f"DJANGO_SECRET_KEY_FILE: cannot read {key_file}: {error.strerror}.") from None
+        if not key:
+            raise ImproperlyConfigured(f"DJANGO_SECRET_KEY_FILE: {key_file} is empty.")
+        return key, "file"
+    try:
+        key = (VAR_DIR / "secret_key").read_text().strip()
+    except FileNotFoundError:
+        key = ""
+    if key:
+        return key, "local file"
+    return secrets.token_urlsafe(50), "process"
 
 
 def database_from_url(url):
-    """Translate a DATABASE_URL into a Django DATABASES entry (SQLite or PostgreSQL)."""
+    """Translate a DATABASE_URL into a Django DATABASES entry (SQLite or PostgreSQL).
+
+    dj-database-url does the parsing, so the URL's query reaches the driver as OPTIONS
+    (``?sslmode=require``); what it cannot know is added here.
+    """
     parts = urlsplit(url)
+    if parts.scheme not in {"sqlite", "postgres", "postgresql"}:
+        raise ImproperlyConfigured(f"DATABASE_URL scheme {parts.scheme!r} is not supported (use sqlite or postgres).")
     if parts.scheme == "sqlite":
-        # sqlite:////abs/path -> "/abs/path"; sqlite:///rel/path -> "rel/path"
-        name = unquote(parts.path[1:] if parts.path.startswith("//") else parts.path.lstrip("/"))
-        return {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": name or str(VAR_DIR / "agentdash.sqlite3"),
+        config = dj_database_url.parse(url)
+        # dj-database-url reads a bare "sqlite://" as an in-memory database; here it is the default file.
+        if not parts.netloc and parts.path in {"", "/"}:
+            config["NAME"] = str(VAR_DIR / "agentdash.sqlite3")
+        config["OPTIONS"] = {
             # IMMEDIATE takes the write lock when a transaction starts, so concurrent writers
             # queue on the busy timeout instead of failing half-way with "database is locked".
-            "OPTIONS": {
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
-            },
-            "TEST": {"NAME": os.environ.get("AGENTDASH_TEST_SQLITE") or None},
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+            **config.get("OPTIONS", {}),
         }
-    if parts.scheme in {"postgres", "postgresql"}:
-        return {
-            "ENGINE": "django.db.backends.postgresql",
-            "NAME": unquote(parts.path.lstrip("/")),
-            "USER": unquote(parts.username or ""),
-            "PASSWORD": unquote(parts.password or ""),
-            "HOST": unquote(parts.hostname or ""),
-            "PORT": str(parts.port or ""),
-            "CONN_MAX_AGE": 60,
-            "CONN_HEALTH_CHECKS": True,
-        }
-    raise ImproperlyConfigured(f"DATABASE_URL scheme {parts.scheme!r} is not supported (use sqlite or postgres).")
+        config["TEST"] = {"NAME": os.environ.get("AGENTDASH_TEST_SQLITE") or None}
+        return config
+    return dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
 
 
 # ---------------------------------------------------------------------------
@@ -75,10 +103,8 @@ def database_from_url(url):
 # ---------------------------------------------------------------------------
 
 DEBUG = env_flag("DJANGO_DEBUG")
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or local_secret_key()
-ALLOWED_HOSTS = [
-    h.strip() for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",") if h.strip()
-]
+SECRET_KEY, AGENTDASH_SECRET_KEY_SOURCE = secret_key_from_environment()
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -91,9 +117,12 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "catalog",
+    "agentdash",
 ]
 
 MIDDLEWARE = [
+    # First: the container's health check asks from inside, over plain HTTP, with no public host name.
+    "agentdash.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -142,17 +171,33 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = VAR_DIR / "staticfiles"
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every request without it
-# Serve straight from the source folders, so a checkout runs without collectstatic.
-WHITENOISE_USE_FINDERS = True
-WHITENOISE_AUTOREFRESH = DEBUG
+# In production `collectstatic` copies every file into STATIC_ROOT under a hashed name, with
+# compressed twins, and whitenoise serves them with far-future caching; the image does this at
+# build time. Locally (the demo, the tests) whitenoise serves straight from the source folders,
+# so a checkout runs without collectstatic and there is no STATIC_ROOT at all.
+COLLECTED_STATIC = env_flag("AGENTDASH_COLLECTED_STATIC")
+STATIC_ROOT = Path(os.environ.get("AGENTDASH_STATIC_ROOT") or VAR_DIR / "staticfiles") if COLLECTED_STATIC else None
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if COLLECTED_STATIC
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = not COLLECTED_STATIC
+WHITENOISE_AUTOREFRESH = DEBUG and not COLLECTED_STATIC
 
 # ---------------------------------------------------------------------------
 # Security
 # ---------------------------------------------------------------------------
 
 HTTPS = env_flag("AGENTDASH_HTTPS")
+# Origins (scheme and host) allowed to post forms besides the page's own, e.g. when a proxy
+# serves the site under a name the request does not carry.
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -191,15 +236,34 @@ AUTH_PASSWORD_VALIDATORS = [
 # Login throttling
 # ---------------------------------------------------------------------------
 
-# Django has no login throttling of its own; django-axes counts failed logins and locks the
-# client's IP address out for an hour after five. Its backend must come first to refuse a
-# locked-out client before any password is checked.
+# Django has no login throttling of its own; django-axes counts failed logins and, after five
+# for one user name from one address, refuses that pair for an hour. Locking out the pair, not
+# the address alone, means an attacker guessing at a staff account never locks staff out from
+# their own addresses. Its backend must come first to refuse before any password is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(hours=1)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+
+# The client's address. Directly exposed, it is the socket's (X-Forwarded-For is the client's
+# own claim and is ignored). Behind AGENTDASH_PROXY_COUNT reverse proxies, each appending the
+# address it was reached from to X-Forwarded-For, the socket address is the nearest proxy's,
+# shared by every visitor; the client is the entry the outermost proxy appended, the proxy
+# count's from the right (django-ipware counts only the proxies listed in the header, one fewer).
+# Entries a client put in front of those are ignored rather than voiding the header (strict off).
+AGENTDASH_PROXY_COUNT = env_int("AGENTDASH_PROXY_COUNT", 0)
+if AGENTDASH_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("AGENTDASH_PROXY_COUNT must be 0 or more.")
+if AGENTDASH_PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_COUNT = AGENTDASH_PROXY_COUNT - 1
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+    AXES_IPWARE_PROXY_COUNT = None
+IPWARE_STRICT = False
 
 # ---------------------------------------------------------------------------
 # Internationalization and logging

@@ -80,6 +80,14 @@ def sample_catalog(db, import_tree):
     return import_tree(SAMPLE, collection=SAMPLE_NAME)
 
 
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory):
+    """STATIC_ROOT as the image has it: ``collectstatic`` run once with the production settings."""
+    from tests.production import collect_static
+
+    return collect_static(tmp_path_factory)
+
+
 # ---------------------------------------------------------------------------
 # Real Chromium through Playwright
 # ---------------------------------------------------------------------------

@@ -1,15 +1,13 @@
 """Headers and configuration: the deploy checks, the security headers, cookies and error pages.
 
 The production cases run ``manage.py`` or a short script in a subprocess with production
-environment variables (debug unset, a long random secret key, HTTPS on, explicit hosts), so
-they test the settings module as it reads the environment, not values overridden in a test.
-The in-process cases check that every kind of response carries the strict headers.
+environment variables (debug unset, a long random secret key, HTTPS on, explicit hosts,
+collected static files; see tests/production.py), so they test the settings module as it reads
+the environment, not values overridden in a test. The in-process cases check that every kind of
+response carries the strict headers.
 """
 
 import json
-import os
-import secrets
-import subprocess
 import sys
 
 import pytest
@@ -17,8 +15,7 @@ from django.urls import reverse
 
 from tests.helpers import REPO
 from tests.hostile.checks import active_content, nonce_of
-
-HOST = "agentdash.example.com"
+from tests.production import HOST, as_unprivileged, production_env, read_only_dir, run
 
 # Run in a subprocess with production settings: migrates a throwaway SQLite database, logs a
 # staff user in, fetches a page, a missing page and a page whose table has gone (a 500), and
@@ -62,30 +59,12 @@ print(json.dumps(out))
 """
 
 
-def production_env(tmp_path, **extra):
-    """The environment of a production deployment; no DJANGO_DEBUG at all."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "AGENTDASH_", "DATABASE_URL"))}
-    env.update(
-        DJANGO_SETTINGS_MODULE="agentdash.settings",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
-        DJANGO_ALLOWED_HOSTS=HOST,
-        AGENTDASH_HTTPS="1",
-        AGENTDASH_VAR_DIR=str(tmp_path / "var"),
-        DATABASE_URL=f"sqlite:///{tmp_path / 'production.sqlite3'}",
-    )
-    env.update(extra)
-    return env
-
-
-def run(args, env):
-    return subprocess.run(args, cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
-
-
 @pytest.fixture(scope="module")
-def production(tmp_path_factory):
-    """What the production probe saw, by request."""
+def production(tmp_path_factory, collected_static):
+    """What the production probe saw, by request; its var/ folder is read-only throughout."""
     tmp_path = tmp_path_factory.mktemp("production")
-    result = run([sys.executable, "-c", PRODUCTION_PROBE.format(host=HOST)], production_env(tmp_path))
+    env = production_env(tmp_path, collected_static, AGENTDASH_VAR_DIR=str(read_only_dir(tmp_path / "var")))
+    result = run(as_unprivileged([sys.executable, "-c", PRODUCTION_PROBE.format(host=HOST)]), env)
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout.splitlines()[-1])
 
@@ -95,18 +74,19 @@ def production(tmp_path_factory):
 # ---------------------------------------------------------------------------
 
 
-def test_deploy_checks_pass_with_production_settings(tmp_path):
+def test_deploy_checks_pass_with_production_settings(tmp_path, collected_static):
     """``check --deploy --fail-level WARNING`` finds nothing with the production environment."""
     result = run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], production_env(tmp_path)
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        production_env(tmp_path, collected_static),
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
-def test_deploy_checks_fail_without_https(tmp_path):
+def test_deploy_checks_fail_without_https(tmp_path, collected_static):
     """Without AGENTDASH_HTTPS the same check fails on HSTS, SSL redirect and secure cookies."""
-    env = production_env(tmp_path)
+    env = production_env(tmp_path, collected_static)
     del env["AGENTDASH_HTTPS"]
     result = run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
     assert result.returncode != 0
