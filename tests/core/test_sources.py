@@ -614,6 +614,9 @@ def test_a_folder_that_is_no_checkout_never_touches_the_repository_around_it(ups
     with pytest.raises(SourceError) as caught:
         update(source, broken)
     _one_line(caught, f"Cannot update {upstream.url}: its folder {broken.name} is not a git checkout")
+    with pytest.raises(SourceError) as caught:
+        fetch_source(source, broken.parent)
+    _one_line(caught, "is not a git checkout (delete it to clone afresh); the previous checkout is kept.")
     with pytest.raises(SourceError):
         head_commit(broken)
     monkeypatch.setenv("GIT_DIR", str(outer.path / ".git"))

@@ -54,8 +54,7 @@ def fetch_source(source, sources_dir, *, shallow=False, timeout=DEFAULT_TIMEOUT)
     """Clone ``source`` into its folder under ``sources_dir``, or update the checkout already there."""
     path = Path(sources_dir) / checkout_dirname(source)
     if path.exists():
-        previous = head_commit(path, source=source)
-        commit = update(source, path, timeout=timeout)
+        previous, commit = _update(source, path, timeout)
         return Checkout(path, commit, previous, _is_shallow(GitCommands(source, "update", timeout), path))
     commit = clone(source, path, shallow=shallow, timeout=timeout)
     return Checkout(path, commit, "", shallow and _is_shallow(GitCommands(source, "clone", timeout), path))
@@ -151,7 +150,11 @@ def update(source, checkout, *, timeout=DEFAULT_TIMEOUT):
 
     On any failure the checkout stays at the commit it had.
     """
-    checkout = Path(checkout)
+    return _update(source, Path(checkout), timeout)[1]
+
+
+def _update(source, checkout, timeout):
+    """``(previous commit, new commit)``."""
     git = GitCommands(source, "update", timeout, folder=checkout, kept=True)
     if not (checkout / ".git").is_dir():
         raise git.fail_with(f"its folder {checkout.name} is not a git checkout (delete it to clone afresh)")
@@ -161,7 +164,7 @@ def update(source, checkout, *, timeout=DEFAULT_TIMEOUT):
     git.checked(["remote", "set-url", "origin", source.url], checkout)
     commit = _resolve_commit(git, checkout, fetched=False)
     if commit == previous:
-        return commit
+        return previous, commit
     try:
         git(["checkout", "--quiet", "--force", "--detach", commit], checkout)
     except (GitFailed, SourceError) as failure:
@@ -169,8 +172,10 @@ def update(source, checkout, *, timeout=DEFAULT_TIMEOUT):
             git(["checkout", "--quiet", "--force", "--detach", previous], checkout)
         except (GitFailed, SourceError):
             pass
-        raise git.fail(getattr(failure, "stderr", str(failure))) from None
-    return commit
+        if isinstance(failure, SourceError):  # a timeout: its line is already said
+            raise
+        raise git.fail(failure.stderr) from None
+    return previous, commit
 
 
 def _resolve_commit(git, checkout, *, fetched):
