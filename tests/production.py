@@ -12,7 +12,7 @@ import secrets
 import subprocess
 import sys
 
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 HOST = "agentdash.example.com"
 

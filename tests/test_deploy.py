@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import REPO
+from tests.helpers import REPO
 from tests.production import HOST, as_unprivileged, production_env, read_only_dir, run
 
 VENV_BIN = Path(sys.executable).parent

@@ -14,7 +14,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from agentdash import settings as project_settings
-from tests.conftest import REPO, SAMPLE
+from tests.helpers import REPO, SAMPLE
 from tests.production import HOST, as_unprivileged, production_env, read_only_dir, run
 
 # Prints the settings a deployment cares about as one JSON line; the connection parameters
