@@ -238,3 +238,16 @@ def slugify(value):
     """ASCII, lowercase, hyphen-separated: ``"PostgreSQL DBA!"`` -> ``"postgresql-dba"``."""
     value = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
     return _SLUG_JUNK.sub("-", value.lower()).strip("-")
+
+
+def dedent(text):
+    """Remove the indentation all non-blank lines share; blank lines become empty.
+
+    Unlike ``textwrap.dedent``, spaces and tabs count alike and whitespace-only lines never
+    limit the margin, which is how indented frontmatter blocks are written.
+    """
+    indents = [len(line) - len(line.lstrip(" \t")) for line in text.split("\n") if line.strip()]
+    margin = min(indents, default=0)
+    if not margin:
+        return text
+    return "\n".join(line[margin:] if line.strip() else "" for line in text.split("\n"))
