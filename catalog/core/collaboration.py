@@ -179,7 +179,8 @@ def normalize_name(name):
     return re.sub(r"-{2,}", "-", ":".join(p for p in pieces if p))
 
 
-def _compact(name):
+def compact_name(name):
+    """A name as lookups compare it: case-folded, without spaces, hyphens or underscores."""
     return re.sub(r"[\s_-]+", "", name.casefold())
 
 
@@ -377,18 +378,18 @@ class _Collector:
     """Keeps one edge per (kind, target), the first evidence, and drops self-references."""
 
     def __init__(self, self_names, skip_names):
-        self._self = {_compact(n) for n in self_names if n}
-        self._self |= {_compact(_namespace_tail(n)) for n in self_names if n}
-        self._skip = {_compact(n) for n in skip_names}
+        self._self = {compact_name(n) for n in self_names if n}
+        self._self |= {compact_name(_namespace_tail(n)) for n in self_names if n}
+        self._skip = {compact_name(n) for n in skip_names}
         self.edges = {}
 
     def is_self(self, name):
         name = normalize_name(name)
-        return _compact(name) in self._self or _compact(_namespace_tail(name)) in self._self
+        return compact_name(name) in self._self or compact_name(_namespace_tail(name)) in self._self
 
     def add(self, kind, name, line, evidence):
         target = normalize_name(name)
-        if not target or self.is_self(target) or _compact(target) in self._skip:
+        if not target or self.is_self(target) or compact_name(target) in self._skip:
             return
         key = (kind, target)
         if key not in self.edges:
@@ -678,7 +679,7 @@ class NameIndex:
         self._global = {}  # (how, compact name) -> key
         for key, collection, slug, display_name in entries:
             for how, name in (("slug", slug), ("display", display_name)):
-                compact = _compact(name or "")
+                compact = compact_name(name or "")
                 if len(compact) < 2:
                     continue
                 local = (collection, how, compact)
@@ -693,7 +694,7 @@ class NameIndex:
             return None
         tail = _namespace_tail(name)
         for candidate in dict.fromkeys((name, tail, normalize_name(name), normalize_name(tail))):
-            compact = _compact(candidate)
+            compact = compact_name(candidate)
             if not compact:
                 continue
             for how in ("slug", "display"):
