@@ -4,7 +4,7 @@ escapes and examples (or its first paragraph), the skills it lists and the comma
 import re
 from pathlib import PurePosixPath
 
-from ..text import slugify
+from ..text import INDENTED_FENCE, slugify
 
 _EXAMPLE_BLOCK = re.compile(r"<example\b[^>]*>(.*?)(?:</example>|\Z)", re.IGNORECASE | re.DOTALL)
 _ESCAPED_NEWLINE = re.compile(r"\\\\?n")
@@ -26,7 +26,6 @@ def normalize_description(value):
 
 
 _PARAGRAPH_SKIP = re.compile(r"^\s*(?:#|<|!\[|\||[-*_]{3,}\s*$|\[!)")
-_FENCE_LINE = re.compile(r"^\s*(```|~~~)")
 _MAX_DERIVED_DESCRIPTION = 500
 
 
@@ -34,7 +33,7 @@ def first_paragraph(body):
     """The first paragraph of prose in Markdown: no headings, code, tables or HTML."""
     paragraph, in_fence = [], False
     for line in body.split("\n"):
-        if _FENCE_LINE.match(line):
+        if INDENTED_FENCE.match(line):
             in_fence = not in_fence
             if paragraph:
                 break
