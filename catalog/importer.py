@@ -387,7 +387,7 @@ def _collection_findings(plan):
         for p in plan.files
         if p.parsed is not None
     ]
-    return rules.check_collection(entries, mcp_servers=rules.mcp_servers_in(plan.info.root))
+    return rules.check_collection(entries, mcp_servers=discovery.mcp_servers_in(plan.info.root))
 
 
 def _refresh_cross_findings(collection, existing, written, cross, run):

@@ -110,6 +110,34 @@ def edited_seed_text(text):
 
 
 # ---------------------------------------------------------------------------
+# Definition files written for a test
+# ---------------------------------------------------------------------------
+
+# A Claude Code agent that breaks no rule; ``{name}`` is its name.
+CLEAN_AGENT = """---
+name: {name}
+description: Reviews a change before it is merged.
+tools: Read, Grep
+model: sonnet
+---
+
+# {name}
+
+## Workflow
+- Read the diff.
+"""
+
+
+def write_tree(folder, files):
+    """Write ``{relpath: text}`` under ``folder`` (parents created); returns ``folder``."""
+    for relpath, text in files.items():
+        path = folder / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return folder
+
+
+# ---------------------------------------------------------------------------
 # Rows written directly, as the importer would write them
 # ---------------------------------------------------------------------------
 

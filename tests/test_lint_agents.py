@@ -9,33 +9,11 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.helpers import REPO
+from tests.helpers import CLEAN_AGENT, REPO, write_tree
 
-CLEAN = """---
-name: {name}
-description: Reviews a change before it is merged.
-tools: Read, Grep
-model: sonnet
----
-
-# {name}
-
-## Workflow
-- Read the diff.
-"""
-
-WARNED = """---
-name: {name}
-description: Reviews a change before it is merged.
-tools: Read, MultiEdit
-color: magenta
----
-
-# {name}
-
-## Workflow
-- Read the diff.
-"""
+CLEAN = CLEAN_AGENT
+# Two warnings: a legacy tool name and a color Claude Code does not have.
+WARNED = CLEAN_AGENT.replace("tools: Read, Grep\nmodel: sonnet\n", "tools: Read, MultiEdit\ncolor: magenta\n")
 
 # A YAML alias is refused: the file is rejected, an error.
 BROKEN = """---
@@ -45,14 +23,6 @@ description: *n
 
 # Broken
 """
-
-
-def write(folder, files):
-    for relpath, text in files.items():
-        path = folder / relpath
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return folder
 
 
 def lint(*args):
@@ -73,7 +43,7 @@ def run_cli(*args, cwd, env=None):
 
 def test_clean_collection_exits_zero(tmp_path):
     """A collection with no findings exits 0 and says how many files it checked."""
-    write(tmp_path, {"agents/code-reviewer.md": CLEAN.format(name="code-reviewer")})
+    write_tree(tmp_path, {"agents/code-reviewer.md": CLEAN.format(name="code-reviewer")})
     status, out = lint(tmp_path)
     assert status == 0
     assert out.strip() == "1 file checked: 0 errors, 0 warnings, 0 info"
@@ -81,7 +51,7 @@ def test_clean_collection_exits_zero(tmp_path):
 
 def test_text_output_lists_path_line_severity_rule_message_and_hint(tmp_path):
     """Each finding is one line: path:line: severity rule message (hint)."""
-    write(tmp_path, {"agents/code-reviewer.md": WARNED.format(name="code-reviewer")})
+    write_tree(tmp_path, {"agents/code-reviewer.md": WARNED.format(name="code-reviewer")})
     status, out = lint(tmp_path)
     lines = out.splitlines()
     legacy = next(line for line in lines if " legacy-tool " in line)
@@ -95,7 +65,7 @@ def test_text_output_lists_path_line_severity_rule_message_and_hint(tmp_path):
 
 def test_warnings_fail_only_with_fail_on_warning(tmp_path):
     """Warnings pass by default (--fail-on error) and fail with --fail-on warning."""
-    write(tmp_path, {"agents/code-reviewer.md": WARNED.format(name="code-reviewer")})
+    write_tree(tmp_path, {"agents/code-reviewer.md": WARNED.format(name="code-reviewer")})
     assert lint(tmp_path)[0] == 0
     assert lint(tmp_path, "--fail-on", "error")[0] == 0
     assert lint(tmp_path, "--fail-on", "warning")[0] == 1
@@ -103,7 +73,7 @@ def test_warnings_fail_only_with_fail_on_warning(tmp_path):
 
 def test_errors_fail_by_default(tmp_path):
     """A rejected file is an error, which fails the run under the default --fail-on."""
-    write(tmp_path, {"agents/broken.md": BROKEN, "agents/code-reviewer.md": CLEAN.format(name="code-reviewer")})
+    write_tree(tmp_path, {"agents/broken.md": BROKEN, "agents/code-reviewer.md": CLEAN.format(name="code-reviewer")})
     status, out = lint(tmp_path)
     assert status == 1
     assert ": error yaml-alias " in out
@@ -111,7 +81,7 @@ def test_errors_fail_by_default(tmp_path):
 
 def test_json_output(tmp_path):
     """--format json prints one object with the file count, every finding and counts per rule."""
-    write(
+    write_tree(
         tmp_path,
         {
             "agents/code-reviewer.md": WARNED.format(name="code-reviewer"),
@@ -138,7 +108,7 @@ def test_json_output(tmp_path):
 
 def test_cross_file_rules_run(tmp_path):
     """Duplicate names across files are found, as on import."""
-    write(
+    write_tree(
         tmp_path,
         {"agents/a/reviewer.md": CLEAN.format(name="reviewer"), "agents/b/reviewer.md": CLEAN.format(name="reviewer")},
     )
@@ -149,15 +119,15 @@ def test_cross_file_rules_run(tmp_path):
 def test_mcp_servers_from_the_collection_count(tmp_path):
     """An MCP tool is fine once the collection's .mcp.json defines its server."""
     agent = CLEAN.format(name="code-reviewer").replace("Read, Grep", "Read, mcp__github__create_issue")
-    write(tmp_path, {"agents/code-reviewer.md": agent})
+    write_tree(tmp_path, {"agents/code-reviewer.md": agent})
     assert json.loads(lint(tmp_path, "--format", "json")[1])["counts"] == {"unknown-mcp-server": 1}
-    write(tmp_path, {".mcp.json": '{"mcpServers": {"github": {"command": "github-mcp"}}}'})
+    write_tree(tmp_path, {".mcp.json": '{"mcpServers": {"github": {"command": "github-mcp"}}}'})
     assert json.loads(lint(tmp_path, "--format", "json")[1])["counts"] == {}
 
 
 def test_a_single_file_reports_only_itself(tmp_path):
     """Given one file, only that file's findings are printed."""
-    write(
+    write_tree(
         tmp_path,
         {"agents/code-reviewer.md": WARNED.format(name="code-reviewer"), "agents/broken.md": BROKEN},
     )
@@ -175,7 +145,7 @@ def test_missing_path_is_a_usage_error(tmp_path):
 
 def test_cli_exit_statuses_and_no_database(tmp_path):
     """As a process: 0 clean, 1 failing, 2 for usage errors; the database is never opened."""
-    write(tmp_path, {"agents/code-reviewer.md": WARNED.format(name="code-reviewer")})
+    write_tree(tmp_path, {"agents/code-reviewer.md": WARNED.format(name="code-reviewer")})
     database = tmp_path / "never" / "db.sqlite3"
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}"}
     relative = run_cli("agents", cwd=tmp_path, env=env)
@@ -185,3 +155,53 @@ def test_cli_exit_statuses_and_no_database(tmp_path):
     assert run_cli("missing", cwd=tmp_path, env=env).returncode == 2
     assert run_cli(".", "--format", "xml", cwd=tmp_path, env=env).returncode == 2
     assert not database.parent.exists()
+
+
+# ---------------------------------------------------------------------------
+# Linting and importing agree
+# ---------------------------------------------------------------------------
+
+UNKNOWN_FIELD = CLEAN.replace("model: sonnet\n", "model: sonnet\ncategory: review\n")
+PLUGIN_AGENT = CLEAN.replace("model: sonnet\n", "model: sonnet\npermissionMode: plan\n")
+SKILL_USER = CLEAN.replace("model: sonnet\n", "model: sonnet\nskills: changelog\ntools: Read, mcp__jira__search\n")
+
+AGREEMENT_TREES = {
+    # The importer used to store only the parser's problems when an extractor tripped, while
+    # lint_agents ran every rule: the unknown field was linted but never imported.
+    "extractor-crash": {"agents/reviewer.md": UNKNOWN_FIELD.format(name="reviewer")},
+    "plugin-agent": {
+        ".claude-plugin/plugin.json": '{"name": "review"}',
+        "agents/one.md": PLUGIN_AGENT.format(name="one"),
+    },
+    "cross-file": {
+        "agents/one.md": SKILL_USER.format(name="one"),
+        "legacy/agents/one.md": WARNED.format(name="one"),
+    },
+    "rejected": {"agents/broken.md": BROKEN, "agents/ok.md": CLEAN.format(name="ok")},
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", sorted(AGREEMENT_TREES))
+def test_linting_and_importing_report_the_same_findings(tmp_path, monkeypatch, import_tree, case):
+    """lint_agents and the importer run the same analysis: the same findings, file by file."""
+    from catalog.core import extraction
+    from catalog.core.linting import lint_paths
+    from catalog.models import Problem
+
+    if case == "extractor-crash":
+
+        def explode(*args, **kwargs):
+            raise ValueError("boom")
+
+        monkeypatch.setattr(extraction, "extract_items", explode)
+    root = write_tree(tmp_path / case, AGREEMENT_TREES[case])
+    linted = {
+        (item.relpath, f.rule, f.severity, f.line, f.message) for item in lint_paths([root]) for f in item.findings
+    }
+    import_tree(root)
+    imported = set(Problem.objects.values_list("path", "code", "severity", "line", "message"))
+    assert linted == imported
+    assert linted  # each tree has something to report
+    if case == "extractor-crash":
+        assert {rule for _, rule, *_ in imported} >= {"extractor-crash", "unknown-field"}

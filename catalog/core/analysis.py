@@ -1,7 +1,8 @@
-"""Everything the importer derives from one file, in pure Python.
+"""Everything the importer derives from one file, in pure Python: parse, extract, check.
 
 Kept free of Django so that worker processes can import it cheaply: the importer analyses
-many files in parallel, then writes the results in one transaction.
+many files in parallel, then writes the results in one transaction. ``lint_agents``
+(``catalog.core.linting``) runs the same ``analyse``, so the two report the same findings.
 """
 
 from dataclasses import dataclass, replace
@@ -22,7 +23,11 @@ class Analysis:
 
 
 def analyse(raw, relpath, kind, fmt, namespace="", plugin=""):
-    """Parse one file and extract what the catalog stores; never raises."""
+    """Parse one file, extract what the catalog stores and run the per-file rules; never raises.
+
+    ``plugin`` names the Claude Code plugin the file belongs to (plugin agents ignore some
+    fields). An extractor that trips costs the file its items and edges, never its findings.
+    """
     try:
         parsed = parsing.parse_definition(raw, relpath, kind, fmt, namespace)
     except parsing.Rejected as rejected:
@@ -41,7 +46,8 @@ def analyse(raw, relpath, kind, fmt, namespace="", plugin=""):
     except Exception as error:  # noqa: BLE001 - keep the definition even if an extractor trips
         problem = parsing.Problem("warning", "extractor-crash", f"Extraction failed: {type(error).__name__}: {error}")
         parsed = _with_problem(parsed, problem)
-        return Analysis(parsed=parsed, findings=tuple(map(rules.finding_from_problem, parsed.problems)))
+        items, edges = (), ()
+    # The rules read the parsed file, not what extraction made of it: they run, once, either way.
     findings = rules.check_definition(parsed, plugin=bool(plugin))
     return Analysis(parsed=parsed, items=items, edges=edges, findings=findings)
 

@@ -6,17 +6,21 @@ regular file, in a stable order, with its kind (agent, command, skill) and forma
 (Claude Code, Copilot, OpenCode), or the reason it is skipped. ``classify`` holds the
 path rules and can be used alone.
 
+``mcp_servers_in`` walks a collection for the MCP servers its manifests define. Reading the
+manifests themselves (plugin, marketplace, ``.mcp.json``) is ``catalog.core.manifests``.
+
 Nothing here imports Django or parses YAML; plugin and marketplace manifests are JSON.
 """
 
-import json
 import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
-__all__ = ["Candidate", "CollectionInfo", "classify", "discover", "find_collections"]
+from . import manifests
+
+__all__ = ["Candidate", "CollectionInfo", "classify", "discover", "find_collections", "mcp_servers_in"]
 
 
 @dataclass(frozen=True)
@@ -170,65 +174,6 @@ def classify(relpath, head=""):
 
 
 # ---------------------------------------------------------------------------
-# Plugins and marketplaces
-# ---------------------------------------------------------------------------
-
-
-def _read_json(path):
-    try:
-        with open(path, encoding="utf-8-sig") as handle:
-            data = json.load(handle)
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-@dataclass(frozen=True)
-class _Plugin:
-    root: str  # POSIX path of the plugin folder relative to the collection root ("" = root)
-    name: str
-    listed: dict  # relpath -> kind, for files the manifest lists explicitly
-
-
-def _plugins(collection_root, manifests):
-    """Plugins declared by ``.claude-plugin/plugin.json`` or ``plugins/*/plugin.json``."""
-    plugins = []
-    for relpath in manifests:
-        pure = PurePosixPath(relpath)
-        plugin_dir = pure.parent.parent if pure.parent.name == ".claude-plugin" else pure.parent
-        data = _read_json(collection_root / relpath)
-        root = "" if str(plugin_dir) == "." else str(plugin_dir)
-        name = str(data.get("name") or plugin_dir.name or collection_root.name)
-        listed = {}
-        for kind, key in (("agent", "agents"), ("command", "commands"), ("skill", "skills")):
-            entries = data.get(key)
-            for entry in entries if isinstance(entries, list) else [entries]:
-                if isinstance(entry, str):
-                    target = os.path.normpath(os.path.join(root or ".", entry)).replace(os.sep, "/")
-                    listed[target] = kind
-        plugins.append(_Plugin(root, name, listed))
-    # Deepest first, so the nearest plugin wins.
-    return sorted(plugins, key=lambda plugin: plugin.root.count("/") + bool(plugin.root), reverse=True)
-
-
-def _plugin_for(relpath, plugins):
-    for plugin in plugins:
-        if not plugin.root or relpath.startswith(plugin.root + "/"):
-            return plugin
-    return None
-
-
-def _listed_kind(relpath, plugin):
-    """The kind a plugin manifest gives the file, listed itself or through its folder."""
-    if plugin is None:
-        return None
-    for target, kind in plugin.listed.items():
-        if relpath == target or relpath.startswith(target + "/"):
-            return kind
-    return None
-
-
-# ---------------------------------------------------------------------------
 # Walking a collection
 # ---------------------------------------------------------------------------
 
@@ -300,12 +245,12 @@ def discover(collection_root) -> Iterator[Candidate]:
     """
     collection_root = Path(collection_root).resolve()
     entries = _walk(collection_root)
-    manifests = [
+    manifest_paths = [
         relpath
         for relpath, _, skip in entries
         if skip is None and _path_rule(relpath) == (None, None, "", "plugin manifest")
     ]
-    plugins = _plugins(collection_root, manifests)
+    plugins = manifests.read_plugins(collection_root, manifest_paths)
     # Folders holding a SKILL.md: their other files are the skill's resources, wherever they are.
     skill_dirs = {
         r.rpartition("/")[0] for r, _, skip in entries if skip is None and r.rpartition("/")[2].lower() == "skill.md"
@@ -316,12 +261,12 @@ def discover(collection_root) -> Iterator[Candidate]:
         if skip is not None:
             yield Candidate(path, relpath, collection_root, None, None, skip_reason=skip)
             continue
-        plugin = _plugin_for(relpath, plugins)
+        plugin = manifests.plugin_for(relpath, plugins)
         decided = _path_rule(relpath)
         if decided is None:
             decided = classify(relpath, _read_head(path))
             kind, fmt, namespace, skip_reason = decided
-            listed = _listed_kind(relpath, plugin)
+            listed = manifests.listed_kind(relpath, plugin)
             if listed and (kind or "not a definition" in skip_reason):
                 kind, fmt, skip_reason = listed, fmt or _format_for(relpath.split("/")), ""
             elif _inside(relpath, skill_dirs):
@@ -404,10 +349,10 @@ def _holds_definitions(folder):
 
 
 def _collection_info(root):
-    marketplace = _first_json(
+    marketplace = manifests.first_json(
         root, (".claude-plugin/marketplace.json", ".github/plugin/marketplace.json", "marketplace.json")
     )
-    plugin = _first_json(root, (".claude-plugin/plugin.json", "plugin.json"))
+    plugin = manifests.first_json(root, (".claude-plugin/plugin.json", "plugin.json"))
     if marketplace:
         kind = "marketplace"
     elif plugin:
@@ -427,15 +372,6 @@ def _collection_info(root):
         commit=_git_head(root),
         description=str(description),
     )
-
-
-def _first_json(root, relpaths):
-    for relpath in relpaths:
-        if (root / relpath).is_file():
-            data = _read_json(root / relpath)
-            if data:
-                return data
-    return {}
 
 
 def _collection_name(folder):
@@ -489,3 +425,18 @@ def _git_head(root):
         if name.strip() == ref:
             return sha
     return ""
+
+
+# ---------------------------------------------------------------------------
+# MCP servers a collection defines
+# ---------------------------------------------------------------------------
+
+
+def mcp_servers_in(root) -> frozenset[str]:
+    """Names of the MCP servers defined under a collection root: every ``.mcp.json`` and every
+    plugin manifest's ``mcpServers``, in folders the walk enters (``manifests.mcp_servers_of_folder``)."""
+    names = set()
+    for dirpath, dirnames, filenames in os.walk(Path(root)):
+        dirnames[:] = [d for d in dirnames if d not in _PRUNED_DIRS]
+        names |= manifests.mcp_servers_of_folder(Path(dirpath), filenames)
+    return frozenset(names)

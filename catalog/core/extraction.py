@@ -23,7 +23,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .text import normalize_heading, repair_mojibake, split_sections, strip_symbols
+from .text import INDENTED_FENCE, normalize_heading, repair_mojibake, split_sections, strip_symbols
 
 RESPONSIBILITY = "responsibility"
 METRIC = "metric"
@@ -181,8 +181,6 @@ def _display_heading(heading):
 # Lines of one section
 # ---------------------------------------------------------------------------
 
-# Fences inside list items are indented, so any indentation counts here.
-_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _LIST_ITEM = re.compile(r"^(\s*)(?:[-*+•]|\d{1,3}[.)])\s+(.*)$")
 _CHECKBOX = re.compile(r"^\[([ xX])\]\s+")
 _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
@@ -269,7 +267,7 @@ class _SectionReader:
     def read(self, lines, first_line):
         fence = None
         for number, line in enumerate(lines, start=first_line):
-            fence_match = _FENCE.match(line)
+            fence_match = INDENTED_FENCE.match(line)  # fences in list items are indented
             if fence is not None:
                 marker = fence_match.group(1) if fence_match else ""
                 closes = marker[:1] == fence[0] and len(marker) >= len(fence)

@@ -44,7 +44,7 @@ from markdown.preprocessors import Preprocessor
 from pygments.formatters import HtmlFormatter
 from pygments.token import STANDARD_TYPES
 
-from .text import slugify, strip_symbols
+from .text import FENCE, slugify, strip_symbols
 
 __all__ = [
     "ALLOWED_ATTRIBUTES",
@@ -275,7 +275,7 @@ MAX_SOURCE_LINES = 5_000
 # lookup, formatter set-up): "```\n" * 20,000 took several seconds. The source is also cut
 # before its 601st fence line; the corpus maximum is 112.
 MAX_FENCE_LINES = 600
-_FENCE_LINE = re.compile(r"^ {0,3}(?:`{3,}|~{3,})", re.MULTILINE)
+_FENCE_LINE = re.compile(FENCE.pattern, re.MULTILINE)  # text.FENCE, on every line of the source
 
 # Inline patterns rebuild the whole text of a paragraph for every match, so one paragraph
 # of N inline elements costs O(N * length): "`a " * 50,000 took over a second. Longer

@@ -1,4 +1,4 @@
-"""Plain-text helpers shared by the pure-Python cores: mojibake repair, headings, sections.
+"""Plain-text helpers shared by the pure-Python cores: mojibake repair, headings, sections, fences.
 
 Nothing here imports Django; the parsing, diff, collaboration and extraction modules all
 build on these functions so that a heading means the same thing everywhere.
@@ -176,7 +176,12 @@ class Section:
 # The closing run of #s is removed by _heading_text, not by this pattern: a lazy group followed
 # by optional blanks and #s backtracks quadratically over a long run of spaces.
 _ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*))?$")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+# Fenced code: three or more backticks or tildes (the marker), then an info string. The one
+# set of fence patterns every reader here uses. CommonMark allows three spaces of indentation
+# before a fence: FENCE. Fences inside list items sit deeper, so the readers that walk list
+# items (item extraction, a description's first paragraph) accept any indentation.
+FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
+INDENTED_FENCE = re.compile(r"^\s*(`{3,}|~{3,})(.*)$")
 
 
 # Parsing, extraction and edge detection each ask for the same file's sections in turn;
@@ -192,7 +197,7 @@ def split_sections(body, first_line=1):
     level, heading, start, lines = 0, "", first_line, []
     fence = None
     for offset, line in enumerate(body.splitlines()):
-        fence_match = _FENCE.match(line)
+        fence_match = FENCE.match(line)
         if fence_match:
             marker = fence_match.group(1)
             if fence is None:
@@ -238,3 +243,16 @@ def slugify(value):
     """ASCII, lowercase, hyphen-separated: ``"PostgreSQL DBA!"`` -> ``"postgresql-dba"``."""
     value = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
     return _SLUG_JUNK.sub("-", value.lower()).strip("-")
+
+
+def dedent(text):
+    """Remove the indentation all non-blank lines share; blank lines become empty.
+
+    Unlike ``textwrap.dedent``, spaces and tabs count alike and whitespace-only lines never
+    limit the margin, which is how indented frontmatter blocks are written.
+    """
+    indents = [len(line) - len(line.lstrip(" \t")) for line in text.split("\n") if line.strip()]
+    margin = min(indents, default=0)
+    if not margin:
+        return text
+    return "\n".join(line[margin:] if line.strip() else "" for line in text.split("\n"))

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from catalog.core.discovery import classify, discover, find_collections
+from catalog.core.discovery import classify, discover, find_collections, mcp_servers_in
 from tests.helpers import CORPUS
 
 FRONTMATTER = "---\nname: x\ndescription: d\n---\nBody.\n"
@@ -257,3 +257,17 @@ def test_corpus_skips_only_manifests_and_licences():
     )
     print(dict(reasons))
     assert set(reasons) <= {"plugin manifest", "marketplace manifest", "license file"}
+
+
+def test_mcp_servers_in(tmp_path):
+    """Servers come from .mcp.json files and plugin manifests, with their plugin_ names too."""
+    (tmp_path / ".mcp.json").write_text('{"mcpServers": {"github": {"command": "gh-mcp"}}}')
+    plugin = tmp_path / "plugins" / "asana"
+    (plugin / ".claude-plugin").mkdir(parents=True)
+    (plugin / ".claude-plugin" / "plugin.json").write_text('{"name": "asana"}')
+    (plugin / ".mcp.json").write_text('{"asana": {"url": "https://example.invalid/mcp"}}')
+    inline = tmp_path / "plugins" / "linear"
+    (inline / ".claude-plugin").mkdir(parents=True)
+    (inline / ".claude-plugin" / "plugin.json").write_text('{"name": "linear", "mcpServers": {"linear": {"url": "x"}}}')
+    servers = mcp_servers_in(tmp_path)
+    assert servers == {"github", "asana", "plugin_asana_asana", "linear", "plugin_linear_linear"}

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from catalog.core.rules import SEVERITIES, at_or_above, lint_paths
+from catalog.core.linting import lint_paths
+from catalog.core.rules import SEVERITIES, at_or_above
 
 
 class Command(BaseCommand):
