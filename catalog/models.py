@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 
+from .core.keys import DefinitionKey, key_of
+
 
 class Collection(models.Model):
     """Where definition files came from: a directory, a repository, a plugin or a marketplace."""
@@ -100,9 +102,8 @@ class DefinitionQuerySet(models.QuerySet):
 
     def by_key(self, key):
         """Look a definition up by its catalog-wide key ``collection/kind/slug``."""
-        collection, _, rest = key.partition("/")
-        kind, _, slug = rest.partition("/")
-        return self.get(collection__slug=collection, kind=kind, slug=slug)
+        key = DefinitionKey.parse(str(key))
+        return self.get(collection__slug=key.collection, kind=key.kind, slug=key.slug)
 
     def with_problem_counts(self):
         return self.annotate(open_problems=Count("problems", distinct=True))
@@ -247,8 +248,8 @@ class Definition(models.Model):
 
     @property
     def key(self):
-        """Stable catalog-wide identifier: ``collection/kind/slug``."""
-        return f"{self.collection.slug}/{self.kind}/{self.slug}"
+        """Stable catalog-wide identifier: ``collection/kind/slug`` (``catalog.core.keys``)."""
+        return key_of(self.collection.slug, self.kind, self.slug)
 
 
 class DefinitionTool(models.Model):

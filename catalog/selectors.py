@@ -20,6 +20,7 @@ from django.utils.functional import cached_property
 
 from .core.rendering import render_markdown
 from .core.rules import RULES
+from .core.similarity import jaccard, vocabulary
 from .core.text import slugify
 from .models import (
     Collection,
@@ -478,36 +479,15 @@ SAME_NAME_LIMIT = 30
 SIMILAR_POOL = 100  # per source: name words, same collection
 SIMILAR_CANDIDATES = 15
 DESCRIPTION_CHARS = 600
-BODY_CHARS = 40_000
 SIMILAR_LIMIT = 6
 MIN_SIMILARITY = 0.1
 
-_WORD = re.compile(r"[^\W\d_]{3,}")
-_ASCII_WORD = re.compile(r"[a-z]{3,}")  # _WORD on casefolded ASCII text, nearly twice as fast
 # Words so common in agent names that sharing one says nothing about content.
 _GENERIC_NAME_WORDS = frozenset(
     {"agent", "agents", "expert", "specialist", "assistant", "helper", "mode", "prompt", "skill", "command",
      "the", "and", "for", "with", "pro", "engineer", "developer"}
 )  # fmt: skip
 _VARIANT_FIELDS = ("pk", "kind", "slug", "name", "body", "sha256", "size", "collection__slug", "collection__name")
-
-
-def vocabulary(text):
-    """The set of words of three or more letters in ``text``, case-folded.
-
-    Rewrites of one agent keep its vocabulary while rewording every sentence, so word sets
-    tell variants apart where word n-grams see almost nothing in common (the seeds share
-    under 1% of their 3-grams but 20–30% of their words); near-copies score close to 1.
-    Only the first ``BODY_CHARS`` characters count, which keeps a 1 MB file cheap.
-    """
-    text = text[:BODY_CHARS].casefold()
-    return set((_ASCII_WORD if text.isascii() else _WORD).findall(text))
-
-
-def jaccard(a, b):
-    if not a and not b:
-        return 1.0
-    return len(a & b) / len(a | b)
 
 
 def _name_words(definition):

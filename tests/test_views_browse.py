@@ -627,30 +627,6 @@ def test_identical_content_elsewhere_is_similar_under_any_name(catalog):
     assert [(v.definition.slug, v.similarity) for v in similar][0] == ("renamed-copy", 1.0)
 
 
-def test_vocabulary_similarity():
-    """Jaccard similarity of word sets: rewordings stay related, unrelated texts do not."""
-    a = selectors.vocabulary("Design scalable backend services and database schemas.")
-    b = selectors.vocabulary("Designs database schemas and scalable backend APIs.")
-    c = selectors.vocabulary("Paint watercolour landscapes at sunset.")
-    assert selectors.jaccard(a, a) == 1.0
-    assert 0.3 < selectors.jaccard(a, b) < 1.0
-    assert selectors.jaccard(a, c) == 0.0
-
-
-def test_vocabulary_reads_ascii_and_unicode_text_alike():
-    """The ASCII shortcut finds the same words as the Unicode pattern, on every corpus file."""
-    files = sorted(CORPUS.rglob("*.md"))
-    assert len(files) > 2000
-    ascii_files = 0
-    for path in files:
-        text = path.read_text(encoding="utf-8", errors="replace")
-        expected = set(selectors._WORD.findall(text[: selectors.BODY_CHARS].casefold()))
-        assert selectors.vocabulary(text) == expected, path
-        ascii_files += text[: selectors.BODY_CHARS].casefold().isascii()
-    assert 0 < ascii_files < len(files)  # both paths ran
-    assert selectors.vocabulary("Ünïcode naïve café über") == {"ünïcode", "naïve", "café", "über"}
-
-
 # ---------------------------------------------------------------------------
 # Raw file
 # ---------------------------------------------------------------------------

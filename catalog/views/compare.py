@@ -23,13 +23,12 @@ from django.views.decorators.vary import vary_on_headers
 
 from ..core import collaboration, parsing
 from ..core.diffing import DiffSide, Skip, diff_definitions, unified_patch
+from ..core.keys import VERSION_SEPARATOR, DefinitionKey, names_a_key
 from ..models import Definition, DefinitionTool, DefinitionVersion, Edge, Reference
 from .common import respond, wants_fragment, wants_json
 
 TEMPLATE = "catalog/compare.html"
-VERSION_SEPARATOR = "@"
 MAX_KEY_LENGTH = 700  # collection, kind and slug at their longest, plus a version id
-MAX_VERSION_DIGITS = 18  # beyond a 64-bit primary key; the database would refuse to compare it
 PICK_LIMIT = 10
 PICK_MIN_CHARS = 2
 PICK_MAX_TERMS = 8
@@ -115,14 +114,6 @@ class Side:
         return f"{label}{VERSION_SEPARATOR}{self.version.pk}" if self.version else label
 
 
-def split_key(key):
-    """``"c/k/slug@12"`` -> ``("c/k/slug", 12)``; a key without a version suffix -> ``(key, None)``."""
-    base, separator, version = key.rpartition(VERSION_SEPARATOR)
-    if separator and version.isascii() and version.isdigit() and len(version) <= MAX_VERSION_DIGITS:
-        return base, int(version)
-    return key, None
-
-
 def load_sides(keys, *, for_patch=False):
     """The sides named by ``keys``, in order; raises ``UnknownKeys`` naming those not found.
 
@@ -130,14 +121,14 @@ def load_sides(keys, *, for_patch=False):
     the tools, references and edges of the sides that are current definitions; the patch
     needs none of those, only the raw bytes the page leaves behind.
     """
-    wanted = [split_key(key) for key in keys]
-    definitions = _definitions_by_key({base for base, _ in wanted}, with_raw=for_patch)
-    version_ids = {vid for base, vid in wanted if vid is not None and base in definitions}
+    wanted = [DefinitionKey.parse(key) for key in keys]
+    definitions = _definitions_by_key({key.at(None) for key in wanted}, with_raw=for_patch)
+    version_ids = {key.version for key in wanted if key.version is not None and key.base in definitions}
     versions = DefinitionVersion.objects.in_bulk(version_ids) if version_ids else {}
 
     sides, unknown = [], []
-    for key, (base, vid) in zip(keys, wanted, strict=True):
-        definition = definitions.get(base)
+    for key, parsed in zip(keys, wanted, strict=True):
+        definition, vid = definitions.get(parsed.base), parsed.version
         version = versions.get(vid)
         if definition is None or (vid is not None and (version is None or version.definition_id != definition.pk)):
             unknown.append(key)
@@ -159,10 +150,8 @@ def load_sides(keys, *, for_patch=False):
 def _definitions_by_key(keys, *, with_raw):
     condition = Q()
     for key in keys:
-        collection, _, rest = key.partition("/")
-        kind, _, slug = rest.partition("/")
-        if collection and kind and slug:
-            condition |= Q(collection__slug=collection, kind=kind, slug=slug)
+        if key.complete:
+            condition |= Q(collection__slug=key.collection, kind=key.kind, slug=key.slug)
     if not condition:
         return {}
     deferred = ["rendered_html", "rendered_toc", "examples"] + ([] if with_raw else ["raw"])
@@ -474,15 +463,13 @@ def pick(query):
     """
     condition = Q()
     for term in query.split()[:PICK_MAX_TERMS]:
-        base, _ = split_key(term)
-        if "/" in base:
-            collection, _, rest = base.partition("/")
-            kind, _, slug = rest.partition("/")
-            match = Q(collection__slug__iexact=collection)
-            if kind:
-                match &= Q(kind__istartswith=kind)
-            if slug:
-                match &= Q(slug__icontains=slug)
+        if names_a_key(term):
+            key = DefinitionKey.parse(term)
+            match = Q(collection__slug__iexact=key.collection)
+            if key.kind:
+                match &= Q(kind__istartswith=key.kind)
+            if key.slug:
+                match &= Q(slug__icontains=key.slug)
         else:
             match = Q(name__icontains=term) | Q(slug__icontains=term) | Q(collection__slug__icontains=term)
         condition &= match

@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from ..core.keys import key_of
 from ..models import Collection, Edge
 from .common import respond, wants_fragment, wants_json
 
@@ -95,7 +96,7 @@ def _graph_from_rows(rows):
 
     def resolved(prefix, row):
         collection, kind, slug = row[f"{prefix}__collection__slug"], row[f"{prefix}__kind"], row[f"{prefix}__slug"]
-        node_id = f"{collection}/{kind}/{slug}"
+        node_id = key_of(collection, kind, slug)
         if node_id not in nodes:
             nodes[node_id] = {
                 "id": node_id,

@@ -6,6 +6,7 @@ from collections import defaultdict, deque
 from dataclasses import dataclass
 from functools import cached_property
 
+from ..similarity import jaccard
 from ..text import split_sections
 from .lines import COARSE_ROW_LIMIT, coarse_rows, line_rows
 from .model import Row, SectionDiff, Segment
@@ -175,7 +176,7 @@ def _rename_affordable(lonely_left, lonely_right):
 
 def _rename_score(a, b):
     """Word overlap of the texts, with a little weight on the heading words."""
-    heading = _jaccard(a.heading_words, b.heading_words)
+    heading = jaccard(a.heading_words, b.heading_words, empty=0.0)
     if not a.words and not b.words:
         return heading
     if not a.words or not b.words:
@@ -184,13 +185,7 @@ def _rename_score(a, b):
     # Jaccard cannot exceed small/large: skip the set work for hopeless pairs.
     if 0.8 * small / large + 0.2 < RENAME_THRESHOLD:
         return 0.0
-    return 0.8 * _jaccard(a.words, b.words) + 0.2 * heading
-
-
-def _jaccard(a, b):
-    shared = len(a & b)
-    union = len(a) + len(b) - shared
-    return shared / union if union else 0.0
+    return 0.8 * jaccard(a.words, b.words, empty=0.0) + 0.2 * heading
 
 
 def _moved_pairs(pairs):
