@@ -83,7 +83,7 @@ def time_server(label):
     from django.test import Client
 
     from catalog.models import Edge
-    from catalog.views.graph import GraphFilters, graph_data
+    from catalog.selectors.graph import GraphFilters, graph_data
 
     client = Client(HTTP_HOST="localhost")
     data = graph_data(GraphFilters())
@@ -151,7 +151,7 @@ def child(mode, arg):
     db_path.unlink(missing_ok=True)
     setup_django(db_path)
     if mode == "corpus":
-        from catalog.importer import import_paths
+        from catalog.services.importer import import_paths
 
         import_paths([str(CORPUS)])
         time_server("dev corpus")

@@ -25,8 +25,8 @@ def main():
     django.setup()
     from django.core.management import call_command
 
-    from catalog.importer import import_paths
     from catalog.models import Collection, ImportRun, Tool
+    from catalog.services.importer import import_paths
 
     call_command("migrate", verbosity=0)
     Collection.objects.all().delete()

@@ -1,9 +1,10 @@
 """Admin forms: a definition edited as frontmatter plus body, merges of conflicts, manual edges.
 
-Every form here only validates and shapes text. Saving goes through the importer's services
-(``save_edit``, ``resolve_conflict``), which re-derive everything from the file text in one
-transaction. A form rejects what the importer would have to read leniently: staff write
-strict YAML, so an edited file is one that every tool reads the same way.
+Every form here only validates and shapes text. Saving goes through
+``catalog.services.editing`` (``save_edit``, ``resolve_conflict``, ``save_manual_edge``), which
+re-derives everything from the file text in one transaction. A form rejects what the importer
+would have to read leniently: staff write strict YAML, so an edited file is one that every
+tool reads the same way.
 """
 
 import yaml
@@ -11,8 +12,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from .core import parsing
-from .exporting import dump_frontmatter, file_text, frontmatter_of
 from .models import Definition, Edge
+from .services.exporting import dump_frontmatter, file_text, frontmatter_of
 
 # Known frontmatter fields and the shapes their readers accept. Unknown fields are kept as written.
 TEXT_FIELDS = ("name", "description", "color")

@@ -1,6 +1,6 @@
 """Storage for the catalog: collections, definitions and everything derived from them.
 
-Writes happen in ``catalog.importer`` (one transaction per import); reads go through the
+Writes happen in ``catalog.services`` (one transaction each); reads go through the
 queryset methods here so views, admin and commands share them.
 """
 

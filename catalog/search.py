@@ -41,8 +41,8 @@ from typing import NamedTuple
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
 
-from . import selectors
 from .models import Definition, Item
+from .stamp import cached
 
 MAX_QUERY_LENGTH = 200
 MAX_TOKENS = 12
@@ -617,7 +617,7 @@ def _kept_definitions(criteria):
     """
     values = json.dumps([criteria.collection, criteria.kind, criteria.model, criteria.tool])
     key = f"search-filter:{hashlib.sha256(values.encode()).hexdigest()}"
-    kept = selectors.cached(key, lambda: _read_kept_definitions(criteria))
+    kept = cached(key, lambda: _read_kept_definitions(criteria))
     return None if kept == _TOO_MANY else kept
 
 

@@ -65,7 +65,7 @@ def empty_cache():
 @pytest.fixture
 def import_tree():
     """Import one or more paths and return the report; the database is the test's own."""
-    from catalog.importer import import_paths
+    from catalog.services.importer import import_paths
 
     def run(*paths, collection=None):
         _, report = import_paths([str(p) for p in paths], collection_name=collection)

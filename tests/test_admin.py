@@ -12,8 +12,10 @@ from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
 
-from catalog import importer, search, selectors
+from catalog import search
 from catalog.models import Collection, Conflict, Definition, DefinitionVersion, Edge, Item, Problem
+from catalog.services import editing
+from catalog.stamp import catalog_stamp
 
 pytestmark = pytest.mark.django_db
 
@@ -213,7 +215,7 @@ def test_a_save_that_finds_the_catalog_locked_says_so_and_writes_nothing(tree, a
     def locked(definition, text, **kwargs):
         raise OperationalError("database is locked")
 
-    monkeypatch.setattr(importer, "save_edit", locked)
+    monkeypatch.setattr(editing, "save_edit", locked)
     response = admin_client.post(change_url(agent), data, follow=True)
     assert response.redirect_chain == [(change_url(agent), 302)]
     assert "An import is writing to the catalog, so nothing was saved." in response.text
@@ -427,14 +429,14 @@ def test_admin_changes_show_on_cached_pages_at_once(sample_catalog, admin_client
     assert connections(target.name) == before + 1
 
     collection = Collection.objects.get(pk=source.collection_id)
-    stamp = selectors.catalog_stamp()
+    stamp = catalog_stamp()
     response = admin_client.post(
         reverse("admin:catalog_collection_change", args=[collection.pk]),
         {"name": collection.name, "slug": "renamed", "kind": collection.kind, "origin": collection.origin,
          "description": collection.description, "commit": collection.commit},
     )  # fmt: skip
     assert response.status_code == 302, response.context["adminform"].errors if response.context else response
-    assert selectors.catalog_stamp() != stamp
+    assert catalog_stamp() != stamp
 
 
 def test_extracted_edges_are_read_only(sample_catalog, admin_client):

@@ -9,9 +9,9 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from catalog.exporting import dump_frontmatter, frontmatter_of
-from catalog.importer import save_edit
 from catalog.models import Definition
+from catalog.services.editing import save_edit
+from catalog.services.exporting import dump_frontmatter, frontmatter_of
 from tests.helpers import SAMPLE, SAMPLE_NAME
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

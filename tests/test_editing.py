@@ -2,8 +2,8 @@
 
 import pytest
 
-from catalog.importer import InvalidEdit, resolve_conflict, save_edit
 from catalog.models import Conflict, Definition, DefinitionVersion
+from catalog.services.editing import InvalidEdit, resolve_conflict, save_edit
 
 pytestmark = pytest.mark.django_db
 

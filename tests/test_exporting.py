@@ -1,4 +1,4 @@
-"""catalog.exporting and the export_agents command: files written back as imported, or strictly when edited."""
+"""catalog.services.exporting and the export_agents command: files written back as imported, or strictly when edited."""
 
 import io
 import shutil
@@ -11,10 +11,10 @@ from django.core.management import CommandError, call_command
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from catalog import exporting
 from catalog.core import parsing
-from catalog.importer import save_edit
 from catalog.models import Collection, Definition
+from catalog.services import exporting
+from catalog.services.editing import save_edit
 from tests.helpers import CORPUS
 
 AGENT = """---

@@ -101,14 +101,14 @@ def test_two_imports_at_once_are_serialized_or_refused(tmp_path):
 EDIT_DURING_IMPORT = """
 import json, time
 from django.utils import timezone
-from catalog import importer
+from catalog.services import editing
 from catalog.models import Definition, ImportRun
 definition = Definition.objects.get(pk={pk})
 text = definition.source_text.replace({old!r}, "edited-agent", 1)
 while not ImportRun.objects.filter(status="running").exists():
     time.sleep(0.005)
 started = timezone.now()
-importer.save_edit(definition, text)
+editing.save_edit(definition, text)
 run = ImportRun.objects.order_by("-pk").first()
 kept = definition.versions.order_by("-pk").first()
 print(json.dumps({{"started": started.timestamp(), "import_finished": run.finished_at.timestamp(),

@@ -25,8 +25,8 @@ from catalog import search
 from catalog.core import parsing
 from catalog.core.analysis import analyse
 from catalog.core.rendering import render_markdown
-from catalog.importer import import_paths
 from catalog.models import Collection, Definition, DefinitionVersion, Edge, ImportRun, Problem, Tool
+from catalog.services.importer import import_paths
 from catalog.views.compare import MAX_KEY_LENGTH
 from tests.hostile import tree as hostile
 from tests.hostile.checks import active_content, nonce_of, script_json

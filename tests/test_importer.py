@@ -9,8 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from catalog import importer
 from catalog.models import Collection, Definition, DefinitionVersion, Edge, ImportRun, Item, Problem
+from catalog.services import importer, rows
 from tests.helpers import CORPUS, SEEDS, seed_path
 
 pytestmark = pytest.mark.django_db
@@ -132,7 +132,7 @@ def test_failed_import_leaves_previous_catalog_whole(tmp_path, import_tree, monk
     def explode(*args, **kwargs):
         raise RuntimeError("simulated crash after the definitions were written")
 
-    monkeypatch.setattr(importer, "_resolve_catalog", explode)
+    monkeypatch.setattr(rows, "resolve_catalog", explode)
     with pytest.raises(RuntimeError):
         import_tree(tmp_path)
 

@@ -339,7 +339,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
-from catalog.importer import import_paths
+from catalog.services.importer import import_paths
 from catalog.models import Definition
 call_command("migrate", verbosity=0)
 import_paths([{sample!r}], collection_name="Acme Studio (sample)")

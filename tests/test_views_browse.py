@@ -16,9 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.html import escape
 
-from catalog import selectors
 from catalog.core.rendering import ANCHOR_PREFIX
-from catalog.importer import import_paths
 from catalog.models import (
     Collection,
     Definition,
@@ -29,6 +27,9 @@ from catalog.models import (
     Reference,
     Tool,
 )
+from catalog.selectors import browse, variants
+from catalog.services import rendering
+from catalog.services.importer import import_paths
 from tests.helpers import CORPUS
 
 pytestmark = pytest.mark.django_db
@@ -344,7 +345,7 @@ def test_agent_list_sorts_by_size(client, catalog):
 
 def test_agent_list_paginates_and_keeps_the_filters(client, catalog, monkeypatch):
     """Page links keep every other parameter; the JSON twin links the next and previous pages."""
-    monkeypatch.setattr(selectors, "PAGE_SIZE", 1)
+    monkeypatch.setattr(browse, "PAGE_SIZE", 1)
     data = client.get("/agents/?format=json&tool=Read&sort=-name").json()
     assert data["count"] == 3
     assert data["pages"] == 3
@@ -362,7 +363,7 @@ def test_agent_list_paginates_and_keeps_the_filters(client, catalog, monkeypatch
 
 def test_out_of_range_page_shows_the_last_page(client, catalog, monkeypatch):
     """A stale ?page= from a shared link still answers, with the last page."""
-    monkeypatch.setattr(selectors, "PAGE_SIZE", 2)
+    monkeypatch.setattr(browse, "PAGE_SIZE", 2)
     data = client.get("/agents/?format=json&page=99").json()
     assert data["page"] == 2
     assert client.get("/agents/?page=abc").status_code == 200
@@ -484,7 +485,7 @@ def test_detail_page_renders_once_and_then_reads_the_cache(client, catalog, monk
     def fail(text):
         raise AssertionError("rendered again")
 
-    monkeypatch.setattr(selectors, "render_markdown", fail)
+    monkeypatch.setattr(rendering, "render_markdown", fail)
     url = architect.get_absolute_url()
     # warm: definition, references, stamp, variant rows, tools, edges out and in, problems, referenced-by
     with django_assert_num_queries(13):
@@ -602,7 +603,7 @@ def test_browse_pages_only_answer_get(client, catalog):
 def test_variants_rank_same_name_copies_and_similar_content(catalog):
     """The edited copy in beta is the same-name variant; agents sharing under 10% of its
     words (frontend-engineer, api-designer) are not listed as similar."""
-    same_name, similar = selectors.variants(catalog["architect"])
+    same_name, similar = variants.variants(catalog["architect"])
     assert [v.definition.key for v in same_name] == ["beta/agent/backend-architect"]
     assert 0.9 < same_name[0].similarity < 1
     assert same_name[0].compare_url == COMPARE_ARCHITECTS
@@ -614,16 +615,16 @@ def test_similar_variants_are_ranked_by_similarity(catalog):
     alpha = catalog["alpha"]
     close = make_definition(alpha, "agent", "service-architect", body=ARCHITECT_BODY.replace("Backend", "Service"))
     loose = make_definition(alpha, "agent", "data-modeller", body=ARCHITECT_BODY[:300] + "\nPlus warehouses.\n")
-    _, similar = selectors.variants(catalog["architect"])
+    _, similar = variants.variants(catalog["architect"])
     assert [v.definition.pk for v in similar] == [close.pk, loose.pk]
-    assert similar[0].similarity > similar[1].similarity >= selectors.MIN_SIMILARITY
+    assert similar[0].similarity > similar[1].similarity >= variants.MIN_SIMILARITY
 
 
 def test_identical_content_elsewhere_is_similar_under_any_name(catalog):
     """An exact copy under another name is found through its hash, with similarity 1."""
     copy = make_definition(catalog["beta"], "agent", "renamed-copy", body=ARCHITECT_BODY)
     Definition.objects.filter(pk=copy.pk).update(sha256=catalog["architect"].sha256)
-    _, similar = selectors.variants(catalog["architect"])
+    _, similar = variants.variants(catalog["architect"])
     assert [(v.definition.slug, v.similarity) for v in similar][0] == ("renamed-copy", 1.0)
 
 

@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 
 from catalog.models import Definition, Edge
-from catalog.views.graph import TABLE_CAP, neighbourhood
+from catalog.selectors.graph import neighbourhood
+from catalog.views.graph import TABLE_CAP
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,8 @@ import pytest
 from django.core.cache import cache
 from django.db.models import Count, Q
 
-from catalog import statistics
 from catalog.models import Collection, Definition, Edge, Problem
+from catalog.selectors import overview
 from tests.helpers import SAMPLE, SAMPLE_NAME
 from tests.test_views_browse import HTMX, assert_fragment, assert_page
 
@@ -108,7 +108,7 @@ def test_rule_bars_follow_the_stored_problem_codes(client, sample_catalog):
 
 def test_kind_and_format_numbers_link_to_lists_of_that_many(client, sample_catalog):
     """The cards and the format table: each number's link lists that many definitions."""
-    stats = statistics.statistics()
+    stats = overview.statistics()
     for _, _, n, url in stats["kinds"]:
         assert list_count(client, url) == n
     cells = [cell for _, row in stats["formats"] for cell in row]
@@ -220,20 +220,20 @@ def test_health_score_follows_its_documented_formula(client, sample_catalog):
     health = json_of(client, COLLECTION_URL)["health"]
     assert health == {
         "score": expected,
-        "formula": statistics.HEALTH_FORMULA,
+        "formula": overview.HEALTH_FORMULA,
         "definitions": present.count(),
         "clean": clean,
         "rejected": rejected,
     }
     html = client.get(COLLECTION_URL).content.decode()
     assert f">{expected}</span>" in html
-    assert statistics.HEALTH_FORMULA in html
+    assert overview.HEALTH_FORMULA in html
 
 
 def test_health_of_an_empty_collection_is_not_a_number():
     """Nothing imported, nothing rejected: no score rather than a division by zero."""
-    assert statistics.Health(definitions=0, clean=0, rejected=0).score is None
-    assert statistics.Health(definitions=3, clean=3, rejected=1).score == 75
+    assert overview.Health(definitions=0, clean=0, rejected=0).score is None
+    assert overview.Health(definitions=3, clean=3, rejected=1).score == 75
 
 
 @pytest.mark.parametrize(
@@ -267,7 +267,7 @@ def test_problems_by_rule_options_link_to_that_many_rows(client, sample_catalog)
 
 def test_problems_table_is_paginated_and_keeps_its_filters(client, sample_catalog, monkeypatch):
     """Pages of the problems table, with the filters kept in every page link."""
-    monkeypatch.setattr(statistics, "PROBLEM_PAGE_SIZE", 2)
+    monkeypatch.setattr(overview, "PROBLEM_PAGE_SIZE", 2)
     total = Problem.objects.filter(collection__slug=SAMPLE_SLUG, severity="warning").count()
     first = json_of(client, f"{COLLECTION_URL}?severity=warning")["problems"]
     assert first["pages"] == -(-total // 2) and len(first["results"]) == 2

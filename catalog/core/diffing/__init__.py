@@ -20,7 +20,7 @@ and diffs the bodies using ``lines``, ``score`` gives the similarity and the coa
 ``patch`` writes a plain unified diff. ``diff_definitions`` below puts them together.
 """
 
-from .fields import SET_NAMES, diff_fields, diff_set
+from .fields import SET_NAMES, diff_fields, diff_set, field_text
 from .lines import COARSE_ROW_LIMIT
 from .model import (
     CONTEXT_LINES,
@@ -55,6 +55,7 @@ __all__ = [
     "Skip",
     "UnifiedLine",
     "diff_definitions",
+    "field_text",
     "unified_patch",
 ]
 

@@ -9,6 +9,14 @@ SET_NAMES = ("tools", "skills", "commands", "collaborators")
 SET_LIKE_FIELDS = frozenset({"tools", "allowed-tools", "disallowed-tools", "allowedtools", "disallowedtools", "skills"})
 
 
+def field_text(value):
+    """A frontmatter value as a reader sees it in a diff: strings as written, YAML's lists, maps
+    and other scalars as JSON (``true``, ``[...]``); ``None`` where a side lacks the field."""
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
 def diff_fields(left, right):
     fields = []
     for name in [*left, *(k for k in right if k not in left)]:

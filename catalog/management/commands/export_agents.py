@@ -3,8 +3,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
-from catalog.exporting import export_tree
 from catalog.models import Collection, Definition
+from catalog.services.exporting import export_tree
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from catalog.importer import ImportBusy, import_paths
+from catalog.services.importer import ImportBusy, import_paths
 
 
 class Command(BaseCommand):

@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
-from .core import parsing
+from ..core import parsing
 
 __all__ = [
     "ExportReport",

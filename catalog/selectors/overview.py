@@ -6,36 +6,30 @@ the filtered list that shows the same items: a bar of "agents using Bash" links 
 because the agent list is the one a bar can link to; problems per collection count problem
 rows and link to the collection's problems table, which counts the same rows.
 
-The views cache what these functions return until the catalog changes
-(``selectors.cached``), so a warm page costs one query.
+``overview()`` and ``collection_statistics()`` are cached until the catalog changes
+(``catalog.stamp``), so a warm page costs one query.
 """
 
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 
-from . import selectors
-from .core import charts
-from .core.rules import RULES
-from .models import Definition, Edge, Problem
+from ..core import charts
+from ..core.rules import RULES
+from ..models import Definition, Edge, ImportRun, Problem
+from ..stamp import cached
+from .browse import collection_list
+from .counts import model_counts, rule_counts, tool_counts
+from .links import graph_url, list_url
+from .variants import shared_names
 
 TOP = 10  # bars per chart
+RECENT_IMPORTS = 5
+OVERVIEW_CHARTS = ("models", "tools", "rules", "problem_collections", "sizes", "connected", "missing")
 PROBLEM_PAGE_SIZE = 50  # rows of a collection's problems table
 COLLECTION_CHARTS = ("models", "tools", "rules", "sizes", "connected", "missing")
 BLOCKING = ("warning", "error")  # severities that make a definition unhealthy; "info" does not
-
-
-def list_url(kind, collection=None, **params):
-    """The list of ``kind`` (agent, command, skill) narrowed by ``params`` and the collection."""
-    query = ({"collection": collection.slug} if collection else {}) | params
-    return f"{reverse(f'catalog:{kind}_list')}?{urlencode(query)}" if query else reverse(f"catalog:{kind}_list")
-
-
-def graph_url(focus, collection=None):
-    query = {"focus": focus} | ({"collection": collection.slug} if collection else {})
-    return f"{reverse('catalog:graph')}?{urlencode(query)}"
 
 
 def shown_problems(queryset=None):
@@ -148,18 +142,18 @@ def statistics(collection=None):
 
 
 def _models_chart(agents, agents_url):
-    rows = selectors.model_counts(agents).order_by("-n", "model")[:TOP]
+    rows = model_counts(agents).order_by("-n", "model")[:TOP]
     rows = [(model, n, agents_url(model=model)) for model, n in rows]
     return charts.bar_chart(rows, "Agents by model", unit="agents")
 
 
 def _tools_chart(agents, agents_url):
-    rows = selectors.tool_counts(agents).order_by("-n", "name")[:TOP]
+    rows = tool_counts(agents).order_by("-n", "name")[:TOP]
     return charts.bar_chart([(name, n, agents_url(tool=name)) for name, n in rows], "Most used tools", unit="agents")
 
 
 def _rules_chart(agents, agents_url):
-    rows = selectors.rule_counts(agents).order_by("-n", "code")[:TOP]
+    rows = rule_counts(agents).order_by("-n", "code")[:TOP]
     return charts.bar_chart(
         [(code, n, agents_url(rule=code), _rule_title(code)) for code, n in rows],
         "Agents with problems, by rule",
@@ -230,6 +224,22 @@ def problems_by_collection():
     )
 
 
+def overview():
+    """Everything the home page shows, cached until the catalog changes: every number there
+    scans the catalog, and all of them only change with it."""
+    return cached("overview", _overview)
+
+
+def _overview():
+    return statistics() | {
+        "kind_choices": Definition.Kind.choices,
+        "collections": list(collection_list()),
+        "problem_collections": problems_by_collection(),
+        "imports": list(ImportRun.objects.all()[:RECENT_IMPORTS]),
+        "shared_names": shared_names(),
+    }
+
+
 # ---------------------------------------------------------------------------
 # One collection's problems
 # ---------------------------------------------------------------------------
@@ -283,6 +293,11 @@ def problem_summary(collection):
         key=lambda r: (-r.n, r.code),
     )
     return by_rule, by_severity, rejected
+
+
+def cached_collection_statistics(collection):
+    """``collection_statistics``, cached until the catalog changes."""
+    return cached(f"collection-stats:{collection.pk}", lambda: collection_statistics(collection))
 
 
 def collection_statistics(collection):

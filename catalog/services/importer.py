@@ -4,6 +4,10 @@ Reading and parsing happen first, outside any transaction, in the pure-Python co
 writes then happen in one transaction, so the database holds either the previous catalog or
 the new one, never half of one, even when the process is killed mid-run. A bad file is
 recorded as a problem and never stops the others.
+
+The rows of each written definition are filled and derived by ``catalog.services.rows``,
+which staff edits (``catalog.services.editing``) share; ``wait_for_imports`` and
+``analyse_all`` are theirs to use too.
 """
 
 import hashlib
@@ -16,19 +20,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import OperationalError, connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from . import search
-from .core import collaboration, discovery, parsing, rules
-from .core.analysis import Analysis, analyse_batch
-from .core.text import slugify
-from .models import (
+from .. import search
+from ..core import discovery, parsing, rules
+from ..core.analysis import analyse_batch
+from ..core.text import slugify
+from ..models import (
     Collection,
     Conflict,
     Definition,
     DefinitionTool,
-    DefinitionVersion,
     Edge,
     ImportRun,
     Item,
@@ -36,6 +38,7 @@ from .models import (
     Reference,
     Tool,
 )
+from . import rows
 
 # Any fixed 64-bit number: the PostgreSQL advisory lock that serializes imports.
 IMPORT_LOCK_ID = 0x41474E54_44415348
@@ -84,21 +87,6 @@ class ImportReport:
 
 
 @dataclass
-class _Planned:
-    """One file of one collection, read and (when new or changed) parsed."""
-
-    candidate: discovery.Candidate
-    raw: bytes
-    sha256: str
-    analysis: Analysis | None = None
-    rejection: parsing.Problem | None = None
-
-    @property
-    def parsed(self):
-        return self.analysis.parsed if self.analysis else None
-
-
-@dataclass
 class _CollectionPlan:
     info: discovery.CollectionInfo
     name: str
@@ -124,7 +112,7 @@ def import_paths(paths, *, collection_name=None, progress=None):
     # Cross-file rules (duplicate names, unresolved references) need every file of a changed
     # collection; a collection with no change keeps the findings it has.
     todo = [planned for plan in plans if plan.name in changed for planned in plan.files if not planned.rejection]
-    _analyse_all(todo, progress)
+    analyse_all(todo, progress)
 
     run = ImportRun.objects.create(paths=[str(p) for p in paths])
     try:
@@ -133,7 +121,7 @@ def import_paths(paths, *, collection_name=None, progress=None):
             tools, changed = {}, []
             for plan in plans:
                 _write_collection(plan, run, report, tools, changed)
-            _resolve_catalog()
+            rows.resolve_catalog()
             search.index_definitions(changed)
             if len(changed) >= REFRESH_STATISTICS_AFTER:
                 _refresh_statistics()
@@ -186,7 +174,7 @@ def _acquire_write_lock():
             raise ImportBusy("Another import is writing to the catalog; try again when it has finished.")
 
 
-def _wait_for_imports():
+def wait_for_imports():
     """Let an edit wait for a running import to commit, so the two never interleave.
 
     SQLite's IMMEDIATE transactions already queue writers (up to the busy timeout); on
@@ -258,7 +246,7 @@ def _add_candidate(plan, candidate, report):
         report.skipped += 1
         report.skip_reasons[candidate.skip_reason or "not a definition"] += 1
         return
-    planned = _Planned(candidate=candidate, raw=b"", sha256="")
+    planned = rows.Planned(candidate=candidate, raw=b"", sha256="")
     try:
         size = os.stat(candidate.path).st_size
         if size > parsing.MAX_FILE_BYTES:
@@ -288,7 +276,7 @@ PARALLEL_THRESHOLD = 200
 BATCH_SIZE = 25
 
 
-def _analyse_all(todo, progress=None):
+def analyse_all(todo, progress=None):
     """Parse and analyse new or changed files, on every core when there are many."""
     jobs = [
         (p.raw, p.candidate.relpath, p.candidate.kind, p.candidate.format, p.candidate.namespace, p.candidate.plugin)
@@ -357,9 +345,9 @@ def _write_collection(plan, run, report, tools, changed):
             created.append((definition, planned))
         else:
             definition = current
-            _keep_version(current)
+            rows.keep_version(current)
             updated.append((definition, planned))
-        _fill(definition, planned, slug, run, now)
+        rows.fill(definition, planned, slug, run, now)
 
     cross = _collection_findings(plan) if created or updated else {}
     for definition, planned in created + updated:
@@ -369,7 +357,7 @@ def _write_collection(plan, run, report, tools, changed):
         definition.save()
     report.created += len(created)
     report.updated += len(updated)
-    _replace_derived(created + updated, [d.pk for d, _ in updated], collection, run, report, tools, cross)
+    rows.replace_derived(created + updated, [d.pk for d, _ in updated], collection, run, tools, cross, report=report)
     _refresh_cross_findings(collection, existing, created + updated, cross, run)
     changed.extend(d.pk for d, _ in created + updated)
     _record_rejections(rejected, collection, run, report)
@@ -414,6 +402,7 @@ def _refresh_cross_findings(collection, existing, written, cross, run):
 
 
 def _problem_row(definition, collection, run, relpath, finding):
+    """A ``Problem`` row for a finding (``definition`` is None for a rejected file)."""
     return Problem(
         definition=definition,
         collection=collection,
@@ -445,23 +434,9 @@ def _record_rejections(rejected, collection, run, report):
     problems = []
     for planned in rejected:
         relpath, problem = planned.candidate.relpath, planned.rejection
-        report.rejections.append({"path": _display_path(collection, relpath), "reason": problem.message})
-        problems.append(
-            Problem(
-                collection=collection,
-                import_run=run,
-                path=relpath,
-                line=problem.line,
-                severity=problem.severity,
-                code=problem.code,
-                message=problem.message,
-            )
-        )
+        report.rejections.append({"path": rows.display_path(collection, relpath), "reason": problem.message})
+        problems.append(_problem_row(None, collection, run, relpath, rules.finding_from_problem(problem)))
     Problem.objects.bulk_create(problems, batch_size=500)
-
-
-def _display_path(collection, relpath):
-    return f"{collection.name}/{relpath}"
 
 
 def _upsert_collection(plan):
@@ -499,298 +474,3 @@ def _unique_slug(parsed, relpath, taken):
     return slug
 
 
-def _keep_version(definition, replaced_by="import"):
-    full = Definition.objects.only("raw", "source_text", "frontmatter", "body", "sha256").get(pk=definition.pk)
-    DefinitionVersion.objects.create(
-        definition=definition,
-        sha256=full.sha256,
-        raw=bytes(full.raw),
-        source_text=full.source_text,
-        frontmatter=full.frontmatter,
-        body=full.body,
-        tools=list(definition.tool_links.values_list("tool__name", flat=True)),
-        replaced_by=replaced_by,
-    )
-
-
-def _fill(definition, planned, slug, run, now):
-    parsed = planned.parsed
-    definition.kind = parsed.kind
-    definition.format = parsed.format
-    definition.slug = slug
-    definition.name = parsed.name[:300]
-    definition.description = parsed.description
-    definition.examples = list(parsed.examples)
-    definition.model = parsed.model[:100]
-    definition.color = parsed.color[:50]
-    definition.plugin = planned.candidate.plugin
-    definition.namespace = planned.candidate.namespace
-    definition.frontmatter = parsed.frontmatter
-    definition.body = parsed.body
-    definition.body_line = parsed.body_line
-    definition.lenient = parsed.lenient
-    definition.source_text = parsed.text
-    definition.raw = planned.raw
-    definition.sha256 = planned.sha256
-    definition.size = len(planned.raw)
-    definition.missing = False
-    definition.import_run = run
-    definition.imported_at = now
-    definition.rendered_html = ""
-    definition.rendered_toc = []
-    definition.rendered_sha256 = ""
-
-
-def _replace_derived(written, updated_ids, collection, run, report, tool_cache, cross=None):
-    """Rebuild tools, references, edges, items and problems of freshly written definitions.
-
-    Everything is batched: a handful of queries per collection, whatever its size.
-    """
-    manual = set()
-    if updated_ids:
-        DefinitionTool.objects.filter(definition__in=updated_ids).delete()
-        Reference.objects.filter(definition__in=updated_ids).delete()
-        Item.objects.filter(definition__in=updated_ids).delete()
-        Problem.objects.filter(definition__in=updated_ids).delete()
-        extracted = Edge.objects.filter(source__in=updated_ids, manual=False)
-        extracted.delete()
-        manual = set(Edge.objects.filter(source__in=updated_ids).values_list("source_id", "kind", "target_name"))
-
-    tools = _tools_by_name([ref for _, planned in written for ref in planned.parsed.tools], tool_cache)
-    links, references, edges, items, problems = [], [], [], [], []
-    run_id = run.pk if run else None
-    for definition, planned in written:
-        parsed, relpath, pk = planned.parsed, planned.candidate.relpath, definition.pk
-        links += [
-            (pk, tools[ref.name].pk, ref.raw[:500], ref.pattern[:500], ref.legacy[:100], ref.enabled, position)
-            for position, ref in enumerate(parsed.tools)
-        ]
-        names = {(Reference.Kind.SKILL, name[:300]) for name in parsed.skills}
-        names |= {(Reference.Kind.COMMAND, name[:300]) for name in parsed.commands}
-        references += [(pk, kind, name, None) for kind, name in sorted(names)]
-        edges += [
-            (pk, None, m.target[:300], m.kind, m.evidence, m.line, False)
-            for m in planned.analysis.edges
-            if (pk, m.kind, m.target[:300]) not in manual
-        ]
-        items += [
-            (pk, i.field, i.section[:300], i.text, i.line, n) for n, i in enumerate(planned.analysis.items)
-        ]
-        for finding in planned.analysis.findings + tuple((cross or {}).get(relpath, ())):
-            problems.append(
-                (pk, collection.pk, run_id, relpath, finding.line, finding.severity, finding.rule, finding.message)
-            )
-            report.problems.append(
-                {
-                    "path": _display_path(collection, relpath),
-                    "line": finding.line,
-                    "severity": finding.severity,
-                    "code": finding.rule,
-                    "message": finding.message,
-                }
-            )
-    _insert(DefinitionTool, ("definition", "tool", "raw", "pattern", "legacy", "enabled", "position"), links)
-    _insert(Reference, ("definition", "kind", "name", "target"), references)
-    _insert(Edge, ("source", "target", "target_name", "kind", "evidence", "line", "manual"), edges)
-    _insert(Item, ("definition", "field", "section", "text", "line", "position"), items)
-    _insert(
-        Problem, ("definition", "collection", "import_run", "path", "line", "severity", "code", "message"), problems
-    )
-
-
-def _insert(model, fields, rows, batch_size=2000):
-    """Plain multi-row INSERTs for derived rows.
-
-    A cold import writes some 40,000 of them; building a model instance for each cost the
-    ORM several times what the database spends on the writes. Table and column names come
-    from the model's own metadata, never from input; values are always parameters.
-    """
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    # bandit B608: identifiers from model metadata
-    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608  # nosec B608
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), batch_size):
-            cursor.executemany(sql, rows[start : start + batch_size])
-
-
-def _tools_by_name(refs, cache):
-    """Tool rows for the given refs, creating the ones the catalog has not seen yet.
-
-    ``cache`` lives for one import transaction, so it never holds rows a rollback undid.
-    """
-    wanted = {ref.name: ref for ref in refs}
-    missing = [name for name in wanted if name not in cache]
-    if missing:
-        for tool in Tool.objects.filter(name__in=missing):
-            cache[tool.name] = tool
-        new = [
-            Tool(name=name, kind=wanted[name].kind, server=wanted[name].server)
-            for name in missing
-            if name not in cache
-        ]
-        for tool in Tool.objects.bulk_create(new):
-            cache[tool.name] = tool
-    return {name: cache[name] for name in wanted}
-
-
-def _resolve_catalog():
-    """Link dangling edges and references to the definitions they name, catalog-wide."""
-    agents = Definition.objects.filter(kind=Definition.Kind.AGENT).values_list(
-        "pk", "collection_id", "slug", "name"
-    )
-    index = collaboration.NameIndex((str(pk), str(coll), slug, name) for pk, coll, slug, name in agents)
-    edges = list(
-        Edge.objects.filter(target=None).select_related("source").only("pk", "target_name", "source__collection_id")
-    )
-    for edge in edges:
-        found = index.resolve(edge.target_name, str(edge.source.collection_id))
-        edge.target_id = int(found) if found else None
-    Edge.objects.bulk_update([e for e in edges if e.target_id], ["target"], batch_size=500)
-    _resolve_references()
-    _count_collaborators()
-
-
-def _resolve_references():
-    by_name = {}
-    for pk, kind, slug, name, coll in Definition.objects.filter(
-        kind__in=[Definition.Kind.SKILL, Definition.Kind.COMMAND]
-    ).values_list("pk", "kind", "slug", "name", "collection_id"):
-        for label in {slug, name, slugify(name)}:
-            by_name.setdefault((kind, label.lower().lstrip("/")), []).append((coll, pk))
-    references = list(
-        Reference.objects.filter(target=None)
-        .select_related("definition")
-        .only("pk", "kind", "name", "definition__collection_id")
-    )
-    for ref in references:
-        options = by_name.get((ref.kind, ref.name.lower().lstrip("/")), [])
-        same = [pk for coll, pk in options if coll == ref.definition.collection_id]
-        ref.target_id = (same or [pk for _, pk in options] or [None])[0]
-    Reference.objects.bulk_update([r for r in references if r.target_id], ["target"], batch_size=500)
-
-
-def recount_collaborators(definition_ids):
-    """Refresh ``collaborator_count`` of these definitions after staff add, change or delete an
-    edge by hand."""
-    ids = {pk for pk in definition_ids if pk}
-    edges = Edge.objects.filter(Q(source_id__in=ids) | Q(target_id__in=ids))
-    counts = _collaborator_counts(edges)
-    for pk in ids:
-        Definition.objects.filter(pk=pk).update(collaborator_count=counts.get(pk, 0))
-
-
-def _count_collaborators():
-    """Denormalize each agent's number of distinct collaborators (in and out) for sorting."""
-    counts = _collaborator_counts(Edge.objects.all())
-    changed = []
-    for definition in Definition.objects.only("pk", "collaborator_count"):
-        if definition.collaborator_count != counts.get(definition.pk, 0):
-            definition.collaborator_count = counts.get(definition.pk, 0)
-            changed.append(definition)
-    Definition.objects.bulk_update(changed, ["collaborator_count"], batch_size=500)
-
-
-def _collaborator_counts(edges):
-    """``{definition id: distinct collaborators}`` over ``edges``, both ends counted; a mere
-    mention is no collaboration, and a dangling target counts by its name."""
-    partners = {}
-    for source, target, name in edges.exclude(kind=Edge.Kind.MENTIONS).values_list(
-        "source_id", "target_id", "target_name"
-    ):
-        partners.setdefault(source, set()).add(target or name)
-        if target:
-            partners.setdefault(target, set()).add(source)
-    return {pk: len(names) for pk, names in partners.items()}
-
-
-# ---------------------------------------------------------------------------
-# Staff edits and conflicts
-# ---------------------------------------------------------------------------
-
-
-class InvalidEdit(ValueError):
-    """The edited text cannot be read as a definition; ``problem`` says why."""
-
-    def __init__(self, problem):
-        super().__init__(problem.message)
-        self.problem = problem
-
-
-def save_edit(definition, text, *, replaced_by="edit"):
-    """Replace a definition's content with staff's text and re-derive everything from it.
-
-    The upstream provenance (raw bytes, hash, path) stays as imported, so a re-import of the
-    same file leaves the edit alone and a changed one becomes a conflict.
-    """
-    planned = _planned_for(definition, text.encode("utf-8"))
-    if planned.rejection:
-        raise InvalidEdit(planned.rejection)
-    with transaction.atomic():
-        _wait_for_imports()
-        # An import may have committed while staff were editing: keep the provenance it wrote
-        # (its content becomes the version this edit replaces).
-        definition.refresh_from_db(fields=["raw", "sha256", "size", "import_run", "imported_at"])
-        _keep_version(definition, replaced_by=replaced_by)
-        raw, sha256 = bytes(definition.raw), definition.sha256
-        _fill(definition, planned, definition.slug, definition.import_run, definition.imported_at)
-        definition.raw, definition.sha256, definition.size = raw, sha256, len(raw)
-        definition.source_text = text
-        definition.locally_modified = True
-        definition.save()
-        _replace_derived([(definition, planned)], [definition.pk], definition.collection, None, ImportReport(), {})
-        _resolve_catalog()
-        search.index_definitions([definition.pk])
-    return definition
-
-
-def resolve_conflict(conflict, how, merged_text=None):
-    """Settle a conflict: keep the local version, take upstream, or save a merge."""
-    definition = conflict.definition
-    upstream = bytes(conflict.upstream_raw)
-    with transaction.atomic():
-        _wait_for_imports()
-        if how == Conflict.Resolution.TOOK_UPSTREAM:
-            planned = _planned_for(definition, upstream)
-            if planned.rejection:
-                raise InvalidEdit(planned.rejection)
-            _keep_version(definition, replaced_by="upstream")
-            _fill(definition, planned, definition.slug, conflict.import_run, timezone.now())
-            definition.locally_modified = False
-            definition.save()
-            _replace_derived([(definition, planned)], [definition.pk], definition.collection, None, ImportReport(), {})
-            _resolve_catalog()
-            search.index_definitions([definition.pk])
-        else:
-            if how == Conflict.Resolution.MERGED:
-                save_edit(definition, merged_text or "", replaced_by="merge")
-            elif how != Conflict.Resolution.KEPT_LOCAL:
-                raise ValueError(f"Unknown resolution {how!r}.")
-            # The upstream file has now been seen: its next unchanged import is not a conflict.
-            Definition.objects.filter(pk=definition.pk).update(
-                raw=upstream, sha256=conflict.upstream_sha256, size=len(upstream)
-            )
-        conflict.resolution = how
-        conflict.resolved_at = timezone.now()
-        conflict.save()
-    definition.refresh_from_db()
-    return definition
-
-
-def _planned_for(definition, raw):
-    """Analyse bytes as if they were the definition's file at its source path."""
-    candidate = discovery.Candidate(
-        path=Path(definition.source_path),
-        relpath=definition.source_path,
-        collection_root=Path(definition.collection.source_root or "."),
-        kind=definition.kind,
-        format=definition.format,
-        namespace=definition.namespace,
-        plugin=definition.plugin,
-    )
-    planned = _Planned(candidate=candidate, raw=raw, sha256=hashlib.sha256(raw).hexdigest())
-    _analyse_all([planned])
-    return planned
