@@ -39,7 +39,7 @@ def select_options(choices, current):
 @register.simple_tag
 def definition_rows(definitions, show_kind=False, hide_collection=False):
     """The ``<tr>`` of each definition in ``_definition_table.html``: name and description,
-    kind, collection, format, model, tool chips (from ``selectors.add_tool_chips``),
+    kind, collection, format, model, tool chips (from ``selectors.browse.add_tool_chips``),
     collaborators, problems and size.
 
     50 rows took 22 ms as a template loop and 18 ms with ``format_html`` per cell (its lazy

@@ -13,7 +13,7 @@ Nothing here imports Django: the importer stores findings as ``Problem`` rows, a
 ``catalog.core.linting`` prints them for ``lint_agents`` without touching the database.
 To add a rule: a row in ``table.RULES``, a check in ``definition`` or ``collection``, a
 section with a worked example in docs/rules.md, and a test named after it in
-tests/core/test_rules.py (a test checks that each of these exists).
+tests/core/test_rules.py (tests check that the last two exist; docs/architecture.md).
 """
 
 from .collection import CROSS_FILE_RULES, CollectionEntry, check_collection
