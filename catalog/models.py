@@ -130,7 +130,7 @@ class DefinitionQuerySet(models.QuerySet):
 
     def for_list(self):
         """What a list row shows: the collection joined, no big text (its tools come from
-        ``selectors.add_tool_chips``)."""
+        ``selectors.browse.add_tool_chips``)."""
         return (
             self.select_related("collection")
             .defer(*self.HEAVY_FIELDS)

@@ -110,6 +110,28 @@ def edited_seed_text(text):
 
 
 # ---------------------------------------------------------------------------
+# Pages and their HTMX fragments
+# ---------------------------------------------------------------------------
+
+HTMX = {"HX-Request": "true"}  # the test client's headers= for an htmx request
+
+
+def assert_page(response):
+    """A full HTML page that tells caches it differs from its HTMX fragment."""
+    assert response.status_code == 200
+    assert "HX-Request" in response.headers["Vary"]
+    assert b"<html" in response.content
+
+
+def assert_fragment(response):
+    """Only the swapped part: no layout, and the same Vary header."""
+    assert response.status_code == 200
+    assert "HX-Request" in response.headers["Vary"]
+    assert b"<html" not in response.content
+    assert b"site-header" not in response.content
+
+
+# ---------------------------------------------------------------------------
 # Definition files written for a test
 # ---------------------------------------------------------------------------
 

@@ -30,11 +30,10 @@ from catalog.models import (
 from catalog.selectors import browse, variants
 from catalog.services import rendering
 from catalog.services.importer import import_paths
-from tests.helpers import CORPUS
+from tests.helpers import CORPUS, HTMX, assert_fragment, assert_page
 
 pytestmark = pytest.mark.django_db
 
-HTMX = {"HX-Request": "true"}
 COMPARE_ARCHITECTS = "/compare/?left=alpha%2Fagent%2Fbackend-architect&right=beta%2Fagent%2Fbackend-architect"
 
 ARCHITECT_BODY = """# Backend Architect
@@ -202,21 +201,6 @@ def catalog():
 
 def names(response):
     return [item["name"] + "@" + item["collection"] for item in response.json()["results"]]
-
-
-def assert_page(response):
-    """A full HTML page that tells caches it differs from its HTMX fragment."""
-    assert response.status_code == 200
-    assert "HX-Request" in response.headers["Vary"]
-    assert b"<html" in response.content
-
-
-def assert_fragment(response):
-    """Only the swapped part: no layout, and the same Vary header."""
-    assert response.status_code == 200
-    assert "HX-Request" in response.headers["Vary"]
-    assert b"<html" not in response.content
-    assert b"site-header" not in response.content
 
 
 # ---------------------------------------------------------------------------

@@ -14,12 +14,11 @@ from django.urls import reverse, reverse_lazy
 from django.utils.html import escape
 
 from catalog.models import Definition, Reference
-from tests.helpers import SEEDS, edited_seed_text, seed_path
+from tests.helpers import HTMX, SEEDS, edited_seed_text, seed_path
 
 URL = reverse_lazy("catalog:compare")
 PATCH = reverse_lazy("catalog:compare_patch")
 PICK = reverse_lazy("catalog:compare_pick")
-HX = {"HX-Request": "true"}
 
 
 def derived_sets(definition):
@@ -120,7 +119,7 @@ def test_full_page_compares_two_seed_variants(client, seeds):
 
 def test_htmx_request_gets_the_fragment(client, seeds):
     """An htmx request gets the #compare partial only: no layout, same diff, Vary: HX-Request."""
-    response = client.get(URL, {"left": seeds["000"], "right": seeds["002"]}, headers=HX)
+    response = client.get(URL, {"left": seeds["000"], "right": seeds["002"]}, headers=HTMX)
     assert response.status_code == 200
     assert "HX-Request" in response["Vary"]
     html = response.content.decode()
@@ -133,8 +132,8 @@ def test_htmx_request_gets_the_fragment(client, seeds):
 def test_history_restore_and_boosted_requests_get_the_full_page(client, seeds):
     """Back-button restores and boosted links need the whole page, not a bare fragment."""
     query = {"left": seeds["000"], "right": seeds["002"]}
-    restore = client.get(URL, query, headers=HX | {"HX-History-Restore-Request": "true"})
-    boosted = client.get(URL, query, headers=HX | {"HX-Boosted": "true"})
+    restore = client.get(URL, query, headers=HTMX | {"HX-History-Restore-Request": "true"})
+    boosted = client.get(URL, query, headers=HTMX | {"HX-Boosted": "true"})
     assert "<html" in restore.content.decode()
     assert "<html" in boosted.content.decode()
 
@@ -145,7 +144,7 @@ def test_query_counts_are_pinned(client, seeds, django_assert_num_queries):
     with django_assert_num_queries(4):
         assert client.get(URL, query).status_code == 200
     with django_assert_num_queries(4):
-        assert client.get(URL, query, headers=HX).status_code == 200
+        assert client.get(URL, query, headers=HTMX).status_code == 200
     with django_assert_num_queries(4):
         assert client.get(URL, query | {"format": "json"}).status_code == 200
     with django_assert_num_queries(1):
@@ -350,7 +349,7 @@ def test_unknown_key_is_named_on_the_page(client, seeds, bad):
     assert data.status_code == 404
     assert data.json()["not_found"] == [bad]
     # htmx does not swap error responses, so the fragment says the same with a 200.
-    fragment = client.get(URL, {"left": seeds["000"], "right": bad}, headers=HX)
+    fragment = client.get(URL, {"left": seeds["000"], "right": bad}, headers=HTMX)
     assert fragment.status_code == 200 and "<html" not in fragment.content.decode()
 
 
@@ -473,7 +472,7 @@ def picked_keys(html):
 def test_pick_matches_names_and_keeps_the_other_side(client, seeds):
     """Suggestions match the name; each one links to the page with that side chosen and the rest kept."""
     response = client.get(
-        PICK, {"side": "right", "right": "backend-eng", "left": seeds["000"], "view": "unified"}, headers=HX
+        PICK, {"side": "right", "right": "backend-eng", "left": seeds["000"], "view": "unified"}, headers=HTMX
     )
     assert response.status_code == 200
     html = response.content.decode()

@@ -10,10 +10,10 @@ from django.urls import reverse
 from catalog.models import Definition, Edge
 from catalog.selectors.graph import neighbourhood
 from catalog.views.graph import TABLE_CAP
+from tests.helpers import HTMX
 
 pytestmark = pytest.mark.django_db
 
-HTMX = {"HX-Request": "true"}
 URL = "/graph/"
 
 

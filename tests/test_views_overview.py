@@ -15,8 +15,7 @@ from django.db.models import Count, Q
 
 from catalog.models import Collection, Definition, Edge, Problem
 from catalog.selectors import overview
-from tests.helpers import SAMPLE, SAMPLE_NAME
-from tests.test_views_browse import HTMX, assert_fragment, assert_page
+from tests.helpers import HTMX, SAMPLE, SAMPLE_NAME, assert_fragment, assert_page
 
 pytestmark = pytest.mark.django_db
 
