@@ -2,7 +2,7 @@
 
 import pytest
 
-from catalog.models import Definition, DefinitionTool, Item, Reference
+from catalog.models import Definition, DefinitionTool, Item, Reference, Tool
 from catalog.services.rows import max_length
 from tests.helpers import write_tree
 
@@ -12,13 +12,14 @@ LONG = "x" * 2_000
 
 
 def test_text_longer_than_its_column_is_cut_to_the_columns_max_length(tmp_path, import_tree):
-    """A name, model, tool pattern, skill and heading longer than their columns are
-    kept up to each column's max_length, so one long value never fails the whole import."""
+    """A name (and the slug made of it), model, tool name and pattern, skill and heading longer
+    than their columns are kept up to each column's max_length, so one long value never fails
+    the whole import (PostgreSQL refuses text longer than a column)."""
     agent = f"""---
 name: {"n" * 2_000}
 description: Has every field longer than its column.
 model: {"m" * 2_000}
-tools: Bash({LONG})
+tools: Bash({LONG}), {"t" * 400}
 skills: {"s" * 2_000}
 ---
 
@@ -30,10 +31,12 @@ skills: {"s" * 2_000}
     assert report.created == 1, report.to_json()
     definition = Definition.objects.get()
     assert len(definition.name) == max_length(Definition, "name")
+    assert len(definition.slug) == max_length(Definition, "slug")
     assert len(definition.model) == max_length(Definition, "model")
-    (tool,) = DefinitionTool.objects.filter(definition=definition)
-    assert len(tool.pattern) == max_length(DefinitionTool, "pattern")
-    assert len(tool.raw) == max_length(DefinitionTool, "raw")
+    bash, other = DefinitionTool.objects.filter(definition=definition).select_related("tool").order_by("position")
+    assert len(bash.pattern) == max_length(DefinitionTool, "pattern")
+    assert len(bash.raw) == max_length(DefinitionTool, "raw")
+    assert len(other.tool.name) == max_length(Tool, "name")
     (skill,) = Reference.objects.filter(definition=definition, kind="skill")
     assert len(skill.name) == max_length(Reference, "name")
     assert {len(item.section) for item in Item.objects.filter(definition=definition)} == {max_length(Item, "section")}

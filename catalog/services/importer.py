@@ -462,11 +462,16 @@ def _unique_collection_slug(name):
 
 
 def _unique_slug(parsed, relpath, taken):
-    """Keep the parsed slug unless another file of the same kind already holds it."""
-    slug = (parsed.slug or slugify(Path(relpath).stem) or "unnamed").replace("/", ":")
+    """Keep the parsed slug unless another file of the same kind already holds it.
+
+    Either way it fits its column: a slug-like name of 2,000 characters is cut, and a path
+    made unique leaves room for its "-<n>".
+    """
+    limit = rows.max_length(Definition, "slug")
+    slug = (parsed.slug or slugify(Path(relpath).stem) or "unnamed").replace("/", ":")[:limit]
     holder = taken.get((parsed.kind, slug))
     if holder is not None and holder != relpath:
-        base = slugify(str(Path(relpath).with_suffix(""))) or "unnamed"
+        base = (slugify(str(Path(relpath).with_suffix(""))) or "unnamed")[: limit - 8]
         slug, n = base, 2
         while taken.get((parsed.kind, slug)) not in (None, relpath):
             slug, n = f"{base}-{n}", n + 1

@@ -70,8 +70,8 @@ def fill(definition, planned, slug, run, now):
     definition.examples = list(parsed.examples)
     definition.model = parsed.model[: max_length(Definition, "model")]
     definition.color = parsed.color[: max_length(Definition, "color")]
-    definition.plugin = planned.candidate.plugin
-    definition.namespace = planned.candidate.namespace
+    definition.plugin = planned.candidate.plugin[: max_length(Definition, "plugin")]
+    definition.namespace = planned.candidate.namespace[: max_length(Definition, "namespace")]
     definition.frontmatter = parsed.frontmatter
     definition.body = parsed.body
     definition.body_line = parsed.body_line
@@ -115,7 +115,7 @@ def replace_derived(written, updated_ids, collection, run, tool_cache, cross=Non
     for definition, planned in written:
         parsed, relpath, pk = planned.parsed, planned.candidate.relpath, definition.pk
         links += [
-            (pk, tools[ref.name].pk, ref.raw[:tool_raw], ref.pattern[:tool_pattern], ref.legacy[:tool_legacy])
+            (pk, tools[tool_name(ref)].pk, ref.raw[:tool_raw], ref.pattern[:tool_pattern], ref.legacy[:tool_legacy])
             + (ref.enabled, n)
             for n, ref in enumerate(parsed.tools)
         ]
@@ -173,18 +173,24 @@ def _insert(model, fields, rows, batch_size=2000):
             cursor.executemany(sql, rows[start : start + batch_size])
 
 
+def tool_name(ref):
+    """The name a ``ToolRef``'s ``Tool`` row has: its canonical name, cut to the column."""
+    return ref.name[: max_length(Tool, "name")]
+
+
 def _tools_by_name(refs, cache):
     """Tool rows for the given refs, creating the ones the catalog has not seen yet.
 
     ``cache`` lives for one import transaction, so it never holds rows a rollback undid.
     """
-    wanted = {ref.name: ref for ref in refs}
+    wanted = {tool_name(ref): ref for ref in refs}
     missing = [name for name in wanted if name not in cache]
     if missing:
         for tool in Tool.objects.filter(name__in=missing):
             cache[tool.name] = tool
+        server = max_length(Tool, "server")
         new = [
-            Tool(name=name, kind=wanted[name].kind, server=wanted[name].server)
+            Tool(name=name, kind=wanted[name].kind, server=wanted[name].server[:server])
             for name in missing
             if name not in cache
         ]
