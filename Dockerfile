@@ -1,6 +1,7 @@
 # AgentDash under gunicorn. `docker compose up` builds and runs it with PostgreSQL (compose.yaml).
 # The static files are collected at build time; the server runs as an unprivileged user and writes
-# only to /var/lib/agentdash (the default SQLite file and a key file, when those are used).
+# only to /var/lib/agentdash (the default SQLite file and a key file, when those are used, and
+# the checkouts of git sources).
 FROM python:3.13-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -9,6 +10,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 WORKDIR /app
+
+# git: sources added by URL are cloned and updated with the git command (by the tasks worker).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends git \
+    && rm -rf /var/lib/apt/lists/*
 
 # The dependencies alone first, read from pyproject.toml, so a code change does not reinstall them.
 # The app itself runs from /app, where manage.py, templates/ and static/ sit beside it.

@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "django_tasks_db",
     "catalog",
     "agentdash",
 ]
@@ -164,6 +165,11 @@ TEMPLATES = [
 
 DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL", "sqlite://"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background work (a sync that staff start in the admin) runs in Django's tasks framework. The
+# database backend (django-tasks-db) keeps the queue in the catalog's own database, so a
+# deployment needs no broker: `manage.py db_worker` runs the tasks (compose runs it as a service).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # ---------------------------------------------------------------------------
 # Static files

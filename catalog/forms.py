@@ -233,3 +233,17 @@ class ManualEdgeForm(forms.ModelForm):
             cleaned["target_name"] = target.slug
         self.instance.manual = True
         return cleaned
+
+
+class SourceForm(forms.Form):
+    """A git repository to import, as staff add it in the admin; the URL is checked when queued."""
+
+    url = forms.CharField(
+        label="Git URL",
+        max_length=2000,
+        help_text="https://github.com/owner/repo, git@host:owner/repo or file:///path, optionally with @REF.",
+        widget=forms.TextInput(attrs={"size": 80, "autofocus": True}),
+    )
+    ref = forms.CharField(
+        label="Ref", required=False, max_length=200, help_text="A branch, tag or commit; empty for the default branch."
+    )

@@ -264,3 +264,54 @@ def scratch_database(tmp_path, *migrate_to):
 
         manage(url, "migrate", "--noinput", *migrate_to)
         yield url, query
+
+
+# ---------------------------------------------------------------------------
+# Git repositories made in a test
+# ---------------------------------------------------------------------------
+
+
+def hermetic_git_env(monkeypatch, home):
+    """No user or system git configuration (signing, hooks, default branch) reaches a test."""
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("HOME", str(home))
+    for name in ("GIT_CONFIG_COUNT", "GIT_DIR", "GIT_WORK_TREE"):
+        monkeypatch.delenv(name, raising=False)
+
+
+class Upstream:
+    """A repository to clone from, with commits at fixed dates."""
+
+    def __init__(self, path):
+        self.path = path
+        path.mkdir(parents=True)
+        self.git("init", "--quiet", "--initial-branch=main")
+        self.git("config", "user.name", "Upstream Author")
+        self.git("config", "user.email", "author@example.org")
+        # Lets file:// clones be real partial (blobless) clones, as GitHub and GitLab serve them.
+        self.git("config", "uploadpack.allowFilter", "true")
+
+    @property
+    def url(self):
+        return self.path.as_uri()
+
+    def git(self, *args, date=None, check=True):
+        env = {name: value for name, value in os.environ.items() if name != "GIT_DIR"}
+        if date:
+            env.update(GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
+        result = subprocess.run(["git", *args], cwd=self.path, env=env, capture_output=True, text=True, check=check)
+        return result.stdout.strip()
+
+    def commit(self, date, files, message="change"):
+        """Write (text) or delete (None) files, commit at ``date``; return the commit id."""
+        for relpath, text in files.items():
+            target = self.path / relpath
+            if text is None:
+                self.git("rm", "--quiet", "--", relpath)
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(text, encoding="utf-8")
+                self.git("add", "--", relpath)
+        self.git("commit", "--quiet", "--allow-empty", "-m", message, date=date)
+        return self.git("rev-parse", "HEAD")

@@ -98,6 +98,8 @@ def test_the_image_is_python_slim_and_runs_gunicorn_as_an_unprivileged_user():
     collect = next(i for i, (name, args) in enumerate(dockerfile()) if name == "RUN" and "collectstatic" in args)
     assert collect < names.index("USER") < names.index("CMD")
     assert json.loads(instructions("CMD")[0]) == ["gunicorn", "-c", "deploy/gunicorn.conf.py"]
+    # Git sources are fetched with the git command.
+    assert any(name == "RUN" and "apt-get install" in args and " git" in args for name, args in dockerfile())
 
 
 def test_every_file_the_dockerfile_names_exists_and_is_in_the_build_context():
@@ -174,7 +176,7 @@ def test_the_deploy_checks_pass_with_the_images_environment(tmp_path, collected_
 
 def test_compose_starts_postgres_then_migrate_then_the_app():
     services = compose()["services"]
-    assert set(services) == {"db", "migrate", "app", "redis"}
+    assert set(services) == {"db", "migrate", "app", "worker", "redis"}
     assert services["db"]["image"].startswith("postgres:")
     assert services["migrate"]["depends_on"] == {"db": {"condition": "service_healthy"}}
     assert services["app"]["depends_on"] == {"migrate": {"condition": "service_completed_successfully"}}
@@ -183,7 +185,10 @@ def test_compose_starts_postgres_then_migrate_then_the_app():
     assert (REPO / "deploy" / "init.sh").is_file()
     assert "command" not in services["app"]  # the image's CMD: gunicorn
     assert services["app"]["ports"] == ["${AGENTDASH_PORT:-8000}:8000"]
-    for name in ("migrate", "app"):
+    # The tasks worker runs what staff queue in the admin, from the same image and volume.
+    assert services["worker"]["command"][-3:] == ["manage.py", "db_worker", "--no-reload"]
+    assert services["worker"]["depends_on"] == services["app"]["depends_on"]
+    for name in ("migrate", "app", "worker"):
         assert services[name]["build"] == "."
         assert services[name]["read_only"] is True
         assert services[name]["volumes"] == ["agentdash-var:/var/lib/agentdash"]

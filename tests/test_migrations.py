@@ -4,16 +4,50 @@ Each test builds a scratch database (a SQLite file, or a PostgreSQL database whe
 on PostgreSQL) stopped at the migration before, imports real files, then migrates forward.
 """
 
-from tests.helpers import CORPUS, SEEDS, manage, on_postgres, scratch_database
+import io
+import subprocess
+import sys
+import tarfile
+
+from tests.helpers import CORPUS, REPO, SEEDS, env_for, manage, on_postgres, scratch_database
 
 ITEMS = "SELECT id, definition_id, field, section, text, line, position FROM catalog_item ORDER BY id"
+
+
+def code_before(migration, tmp_path):
+    """The project as it was just before ``migration`` was added, unpacked from git.
+
+    Its importer writes exactly the schema the migration starts from; today's importer writes
+    every column added since, which that schema does not have yet.
+    """
+    added = subprocess.run(
+        ["git", "log", "--diff-filter=A", "--format=%H", "--", f"catalog/migrations/{migration}.py"],
+        cwd=REPO, capture_output=True, text=True, check=True,
+    ).stdout.split()[-1]  # fmt: skip
+    archive = subprocess.run(
+        ["git", "archive", f"{added}^", "agentdash", "catalog", "manage.py"], cwd=REPO, capture_output=True, check=True
+    ).stdout
+    root = tmp_path / "before"
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(root, filter="data")
+    return root
+
+
+def manage_with(code, url, *args):
+    """``manage.py`` of the project unpacked in ``code``: its own ``catalog`` comes first on the path."""
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=code, env=env_for(url), capture_output=True, text=True, check=True
+    )
 
 
 def test_partitioning_the_items_keeps_them_searchable_and_their_ids(tmp_path):
     """0006 (PostgreSQL) moves catalog_item into hash partitions: same rows and ids, each row's
     search vector computed, the next import numbered after them."""
     with scratch_database(tmp_path, "catalog", "0005_tool_filter_indexes") as (url, query):
-        manage(url, "import_agents", str(SEEDS))
+        code = code_before("0006_partition_items", tmp_path)
+        found = manage_with(code, url, "shell", "-c", "import catalog; print(catalog.__file__)").stdout
+        assert f"{code}/catalog/__init__.py" in found.splitlines(), found  # the old importer, not today's
+        manage_with(code, url, "import_agents", str(SEEDS))
         before = query(ITEMS)
         assert len(before) > 20
 

@@ -1,18 +1,15 @@
-"""The admin of what imports derive: tools, edges (staff's manual ones editable), import runs,
-problems, items, references and kept versions. Derived rows are read-only: the next import
-would undo a hand-made change; manual edges are the one exception, which is what their
-``manual`` flag is for.
+"""The admin of what imports derive: tools, edges (staff's manual ones editable), problems,
+items, references and kept versions. Derived rows are read-only: the next import would undo
+a hand-made change; manual edges are the one exception, which is what their ``manual`` flag
+is for.
 """
-
-import json
 
 from django.contrib import admin
 from django.db.models import Count
-from django.urls import reverse
 from django.utils.html import format_html
 
 from ..forms import ManualEdgeForm
-from ..models import DefinitionTool, DefinitionVersion, Edge, ImportRun, Item, Problem, Reference, Tool
+from ..models import DefinitionTool, DefinitionVersion, Edge, Item, Problem, Reference, Tool
 from ..selectors.links import compare_url
 from ..services import editing
 from .common import ReadOnlyMixin, version_key
@@ -86,49 +83,6 @@ class EdgeAdmin(admin.ModelAdmin):
 
     def delete_queryset(self, request, queryset):
         editing.delete_manual_edges(queryset)
-
-
-@admin.register(ImportRun)
-class ImportRunAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = (
-        "__str__",
-        "started_at",
-        "status",
-        "found",
-        "created",
-        "updated",
-        "unchanged",
-        "skipped",
-        "rejected",
-        "missing",
-        "conflicts",
-    )
-    list_filter = ("status",)
-    search_fields = ("paths",)
-    date_hierarchy = "started_at"
-    fields = (
-        "status",
-        "started_at",
-        "finished_at",
-        "paths",
-        ("found", "created", "updated", "unchanged", "skipped", "rejected", "missing"),
-        "problems_link",
-        "report_json",
-    )
-    readonly_fields = ("status", "started_at", "finished_at", "paths", *fields[4], "problems_link", "report_json")
-
-    @admin.display(description="Conflicts")
-    def conflicts(self, obj):
-        return obj.report.get("conflicts", 0) if isinstance(obj.report, dict) else 0
-
-    @admin.display(description="Problems")
-    def problems_link(self, obj):
-        url = reverse("admin:catalog_problem_changelist") + f"?import_run__id__exact={obj.pk}"
-        return format_html('<a href="{}">{} problems</a>', url, obj.problems.count())
-
-    @admin.display(description="Report")
-    def report_json(self, obj):
-        return format_html("<pre>{}</pre>", json.dumps(obj.report, indent=2, ensure_ascii=False))
 
 
 @admin.register(Problem)

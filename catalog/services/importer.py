@@ -94,11 +94,12 @@ class _CollectionPlan:
     files: list = field(default_factory=list)
 
 
-def import_paths(paths, *, collection_name=None, progress=None):
+def import_paths(paths, *, collection_name=None, progress=None, run=None):
     """Import files and directories; return ``(ImportRun, ImportReport)``.
 
     ``collection_name`` puts everything into one collection of that name. ``progress`` is
-    called as ``progress(done, total)`` while files are read.
+    called as ``progress(done, total)`` while files are read. ``run`` is an ``ImportRun``
+    recorded beforehand (one queued from the admin); else the import records its own.
     """
     report = ImportReport()
     plans = _plan(paths, collection_name, report)
@@ -114,7 +115,8 @@ def import_paths(paths, *, collection_name=None, progress=None):
     todo = [planned for plan in plans if plan.name in changed for planned in plan.files if not planned.rejection]
     analyse_all(todo, progress)
 
-    run = ImportRun.objects.create(paths=[str(p) for p in paths])
+    if run is None:
+        run = ImportRun.objects.create(paths=[str(p) for p in paths])
     try:
         with transaction.atomic():
             _acquire_write_lock()
