@@ -79,6 +79,22 @@ _DROPPED_BYTE = re.compile(
     f"|(?P<emoji>ðŸ[{_CP1252_CONTINUATIONS}])(?![{_CP1252_CONTINUATIONS}]|  )"
 )
 
+# ftfy judges a lone symbol such as "â–¡" (□) or "âš¡" (⚡) plausible text and leaves it, where
+# the cp1252-only repair of old restored it: a whole UTF-8 sequence read as cp1252 with one of
+# the leads that real text almost never puts before cp1252 punctuation (â for arrows, boxes and
+# dingbats, ð for emoji, Â/Ã for Latin-1) is decoded after ftfy, when it decodes.
+_LEFTOVER = re.compile(
+    f"[ÂÃ][{_CP1252_CONTINUATIONS}]|[âï][{_CP1252_CONTINUATIONS}]{{2}}|ð[{_CP1252_CONTINUATIONS}]{{3}}"
+)
+
+
+def _decode_leftover(match):
+    try:
+        return match.group().encode("sloppy-windows-1252").decode("utf-8")
+    except UnicodeError:
+        return match.group()
+
+
 _ENCODING_NAMES = {
     "latin-1": "latin-1",
     "iso-8859-2": "ISO 8859-2",
@@ -115,9 +131,11 @@ def repair(text):
     lines = text.split("\n")
     runs, repaired, encodings = 0, [], Counter()
     for index, line in enumerate(lines):
-        if line.isascii() or not _SUSPECT.search(line) or not is_bad(line):
+        if line.isascii() or not _SUSPECT.search(line):
             continue
-        fixed, encoding = _repair_line(line)
+        fixed, encoding = _repair_line(line) if is_bad(line) else (line, "")
+        fixed, leftovers = _LEFTOVER.subn(_decode_leftover, fixed)
+        encoding = encoding or ("cp1252" if leftovers else "")
         if fixed == line:
             continue
         lines[index] = fixed

@@ -67,3 +67,12 @@ def test_a_very_long_damaged_line_is_repaired_whole():
     assert text == original
     [problem] = problems
     assert problem.message.startswith("Repaired 12000 run(s) of mojibake on 1 line(s)")
+
+
+def test_lone_symbols_ftfy_leaves_are_still_repaired():
+    """A lone box, bolt or Latin-1 letter read as cp1252, which ftfy finds plausible, is repaired as before ftfy."""
+    damaged = "â–¡ Language detection; ### âš¡ Hooks; PAE (Ã…)"
+    assert damaged == "□ Language detection; ### ⚡ Hooks; PAE (Å)".encode().decode("sloppy-windows-1252")
+    result = repair(damaged)
+    assert result.text == "□ Language detection; ### ⚡ Hooks; PAE (Å)"
+    assert result.message() == "Repaired 3 run(s) of mojibake on 1 line(s): UTF-8 that had been read as cp1252."
