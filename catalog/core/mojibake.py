@@ -13,6 +13,10 @@ warning. Nothing here imports Django.
   which leaves a sequence one byte short that no decoder can repair. Before ftfy runs, a few
   such prefixes get their one common completion back ("â†" + dropped 0x90 is "←"), and an emoji
   whose last byte is unknowable becomes U+FFFD instead of staying half decoded.
+- After ftfy, a lone symbol it judged plausible ("â–¡" for □) is decoded when it is a whole
+  UTF-8 sequence read as cp1252 with a lead real text hardly uses there, as the repair of old did.
+- What changed is compared stretch by stretch (non-ASCII runs), never character by character,
+  so the cost stays linear in a line's length: every imported file is untrusted.
 """
 
 import difflib
