@@ -25,6 +25,18 @@ CORPUS = SHARED / "corpus"
 SEEDS = SHARED / "seeds"
 SAMPLE = REPO / "catalog" / "sample_catalog"
 SAMPLE_NAME = "Acme Studio (sample)"  # the collection name ./dev demo imports the sample under
+SARIF_SCHEMA = REPO / "tests" / "fixtures" / "sarif" / "sarif-schema-2.1.0.json"
+
+
+def sarif_errors(log):
+    """Every way ``log`` breaks the SARIF 2.1.0 schema (the OASIS file in tests/fixtures/sarif), as messages."""
+    import json
+
+    import jsonschema
+
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    validator = jsonschema.Draft4Validator(schema)
+    return [f"{'/'.join(map(str, error.absolute_path))}: {error.message}" for error in validator.iter_errors(log)]
 
 
 # ---------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.helpers import CLEAN_AGENT, REPO, write_tree
+from tests.helpers import CLEAN_AGENT, REPO, sarif_errors, write_tree
 
 CLEAN = CLEAN_AGENT
 # Two warnings: a legacy tool name and a color Claude Code does not have.
@@ -205,3 +205,79 @@ def test_linting_and_importing_report_the_same_findings(tmp_path, monkeypatch, i
     assert linted  # each tree has something to report
     if case == "extractor-crash":
         assert {rule for _, rule, *_ in imported} >= {"extractor-crash", "unknown-field"}
+
+
+# ---------------------------------------------------------------------------
+# CI formats and rule selection
+# ---------------------------------------------------------------------------
+
+
+def test_github_format_prints_one_annotation_per_finding(tmp_path, monkeypatch):
+    """--format github prints workflow commands with paths relative to the checkout; exit status as text."""
+    write_tree(tmp_path, {"agents/code-reviewer.md": WARNED.format(name="code-reviewer"), "agents/broken.md": BROKEN})
+    monkeypatch.chdir(tmp_path)
+    status, out = lint(".", "--format", "github")
+    lines = out.splitlines()
+    assert status == 1
+    assert len(lines) == 3
+    assert "::error file=agents/broken.md,line=3,title=yaml-alias%3A The frontmatter uses YAML aliases::" in out
+    assert (
+        "::warning file=agents/code-reviewer.md,line=4,title=legacy-tool%3A A tool is listed under a legacy name::"
+        "'MultiEdit' is a legacy tool name; use 'Edit'. (Use the tool's current name.)"
+    ) in lines
+    assert lint(".", "--format", "github", "--ignore", "yaml-alias")[0] == 0
+
+
+def test_sarif_format_is_valid_and_holds_every_finding(tmp_path, monkeypatch):
+    """--format sarif validates against the SARIF 2.1.0 schema and has the JSON report's findings."""
+    write_tree(
+        tmp_path,
+        {
+            "agents/code-reviewer.md": WARNED.format(name="code-reviewer"),
+            "agents/broken.md": BROKEN,
+            "agents/a/reviewer.md": CLEAN.format(name="reviewer"),
+            "agents/b/reviewer.md": CLEAN.format(name="reviewer"),
+        },
+    )
+    monkeypatch.chdir(tmp_path)
+    status, out = lint(".", "--format", "sarif")
+    log = json.loads(out)
+    assert status == 1
+    assert sarif_errors(log) == []
+    findings = json.loads(lint(".", "--format", "json")[1])["findings"]
+    results = log["runs"][0]["results"]
+    located = {
+        (
+            r["ruleId"],
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            r["locations"][0]["physicalLocation"].get("region", {}).get("startLine"),
+        )
+        for r in results
+    }
+    assert located == {(f["rule"], f["path"], f["line"]) for f in findings}
+    assert len(results) == len(findings) == 5
+
+
+def test_select_and_ignore_choose_what_is_reported_and_what_fails(tmp_path):
+    """Only selected, not ignored rules are printed, counted and decide the exit status."""
+    write_tree(tmp_path, {"agents/code-reviewer.md": WARNED.format(name="code-reviewer"), "agents/broken.md": BROKEN})
+    report = json.loads(lint(tmp_path, "--format", "json", "--select", "legacy-tool,invalid-color")[1])
+    assert report["counts"] == {"invalid-color": 1, "legacy-tool": 1}
+    status, out = lint(tmp_path, "--ignore", "yaml-alias", "--ignore", "invalid-color")
+    assert status == 0
+    assert out.splitlines()[-1] == "2 files checked: 0 errors, 1 warning, 0 info"
+    assert lint(tmp_path, "--select", "legacy-tool", "--fail-on", "warning")[0] == 1
+    assert lint(tmp_path, "--select", "invalid-model", "--fail-on", "warning")[0] == 0
+    sarif = json.loads(lint(tmp_path, "--format", "sarif", "--select", "legacy-tool")[1])
+    assert [rule["id"] for rule in sarif["runs"][0]["tool"]["driver"]["rules"]] == ["legacy-tool"]
+
+
+def test_unknown_rule_code_is_a_usage_error(tmp_path):
+    """An unknown code in --select or --ignore stops the run with a message naming it, exit status 2."""
+    write_tree(tmp_path, {"agents/code-reviewer.md": CLEAN.format(name="code-reviewer")})
+    with pytest.raises(CommandError, match="Unknown rule code: legacy-tools") as error:
+        call_command("lint_agents", str(tmp_path), "--select", "legacy-tools")
+    assert error.value.returncode == 2
+    process = run_cli(".", "--ignore", "no-such-rule", cwd=tmp_path)
+    assert process.returncode == 2
+    assert "Unknown rule code: no-such-rule." in process.stderr

@@ -1,7 +1,9 @@
-"""Plain-text helpers shared by the pure-Python cores: mojibake repair, headings, sections, fences.
+"""Plain-text helpers shared by the pure-Python cores: headings, sections, fences.
 
 Nothing here imports Django; the parsing, diff, collaboration and extraction modules all
-build on these functions so that a heading means the same thing everywhere.
+build on these functions so that a heading means the same thing everywhere. Mojibake repair
+lives in ``mojibake``; ``repair_mojibake`` is imported here for the heading, extraction and
+collaboration code that repairs a heading or a body it was handed unrepaired.
 """
 
 import re
@@ -9,119 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-# ---------------------------------------------------------------------------
-# Mojibake: UTF-8 bytes that were decoded as cp1252 and saved again as UTF-8.
-# ---------------------------------------------------------------------------
-
-# The character a cp1252 decoder produced for each byte. The five bytes cp1252 leaves
-# undefined come out as the matching C1 control when a lenient decoder kept them.
-_CHAR_TO_BYTE = {}
-for _byte in range(256):
-    try:
-        _char = bytes([_byte]).decode("cp1252")
-    except UnicodeDecodeError:
-        _char = chr(_byte)
-    _CHAR_TO_BYTE[_char] = _byte
-
-_CONTINUATION = "".join(sorted(c for c, b in _CHAR_TO_BYTE.items() if 0x80 <= b <= 0xBF))
-_LEAD = "".join(chr(b) for b in range(0xC2, 0xF5))
-# The trailing spaces are captured: a lost non-breaking space shows up as one extra space.
-_MOJIBAKE_RUN = re.compile(f"((?:[{re.escape(_LEAD)}][{re.escape(_CONTINUATION)}]+)+)( {{0,2}})")
-# Bytes a strict cp1252 decoder drops. When one of them was lost, the sequence is one byte
-# short; these prefixes have one overwhelmingly common completion.
-_DROPPED_BYTE_GUESSES = {
-    b"\xe2\x80": 0x9D,  # ” right double quotation mark
-    b"\xe2\x86": 0x90,  # ← leftwards arrow
-    b"\xf0\x9f\xa4": 0x9D,  # 🤝 handshake
-    b"\xef\xb8": 0x8F,  # U+FE0F emoji presentation selector
-}
-
-
-def _sequence_length(lead_byte):
-    if lead_byte >= 0xF0:
-        return 4
-    if lead_byte >= 0xE0:
-        return 3
-    return 2
-
-
-def _repair_run(run, space_follows):
-    """Decode one run of mojibake characters.
-
-    Returns ``(text, changed, consumed_space)``. A sequence one byte short lost that byte
-    on the way: a known prefix gets its usual completion; a sequence followed by two spaces
-    lost a non-breaking space that became a plain one (``"ðŸ§  Your"`` for "🧠 Your");
-    an emoji whose last byte is unknowable becomes U+FFFD.
-
-    Real text can look like a run too ("1×–2" reads as one two-byte sequence), so a lone
-    two-byte sequence counts only with the classic ``Â``/``Ã`` lead, and an incomplete
-    sequence only with a prefix that mojibake actually produces.
-    """
-    out = []
-    changed = consumed_space = False
-    two_byte_sequences = sum(1 for c in run if 0xC4 <= _CHAR_TO_BYTE.get(c, 0) <= 0xDF)
-    index = 0
-    while index < len(run):
-        lead = _CHAR_TO_BYTE.get(run[index], 0)
-        need = _sequence_length(lead) if lead >= 0xC2 else 0
-        chunk = run[index : index + need] if need else ""
-        raw = bytes(_CHAR_TO_BYTE[c] for c in chunk)
-        plausible = need != 2 or lead in (0xC2, 0xC3) or two_byte_sequences >= 2
-        if need and len(chunk) == need and plausible:
-            try:
-                out.append(raw.decode("utf-8"))
-                changed = True
-                index += need
-                continue
-            except UnicodeDecodeError:
-                pass
-        elif need and len(chunk) == need - 1 and index + len(chunk) == len(run):
-            completed = None
-            if raw in _DROPPED_BYTE_GUESSES:
-                completed = raw + bytes([_DROPPED_BYTE_GUESSES[raw]])
-            elif space_follows and raw[:2] in (b"\xf0\x9f", b"\xe2\x80", b"\xe2\x9c", b"\xe2\x9d"):
-                completed = raw + b"\xa0"
-                consumed_space = True
-            elif raw[:2] == b"\xf0\x9f":
-                out.append("\ufffd")
-                changed = True
-                index += len(chunk)
-                continue
-            if completed:
-                try:
-                    out.append(completed.decode("utf-8"))
-                    changed = True
-                    index += len(chunk)
-                    continue
-                except UnicodeDecodeError:
-                    consumed_space = False
-        out.append(run[index])
-        index += 1
-    return "".join(out), changed, consumed_space
-
-
-def repair_mojibake(text):
-    """Repair UTF-8 that was read as cp1252, even mixed with correct text on one line.
-
-    Returns ``(repaired_text, count)`` where count is the number of repaired runs.
-    """
-    count = 0
-
-    def fix(match):
-        nonlocal count
-        repaired, changed, consumed_space = _repair_run(match.group(1), len(match.group(2)) == 2)
-        if not changed:
-            return match.group(0)
-        count += 1
-        return repaired + (match.group(2)[1:] if consumed_space else match.group(2))
-
-    return _MOJIBAKE_RUN.sub(fix, text), count
-
-
-def looks_like_mojibake(text):
-    """True when repair_mojibake would change the text."""
-    return repair_mojibake(text)[1] > 0
-
+from .mojibake import repair_mojibake
 
 # ---------------------------------------------------------------------------
 # Headings and sections

@@ -1,9 +1,8 @@
 """Bytes to clean text: BOMs and UTF-16/32, invalid UTF-8, NUL bytes and mojibake."""
 
 import codecs
-import re
 
-from ..text import repair_mojibake
+from .. import mojibake
 from .problems import Problem
 
 _BOMS = (
@@ -13,14 +12,6 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-
-# repair_mojibake also rewrites some legitimate pairs ("1×–2" becomes "1ז2"), so only
-# lines carrying an unmistakable signature of UTF-8 read as cp1252 are handed to it:
-# "â" or "Ã"/"Â" followed by a cp1252 continuation character, "ðŸ" (emoji), "ï»¿"/"ï¸".
-_CP1252_CONTINUATION = "\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
-_MOJIBAKE_SIGNATURE = re.compile(f"[âÃÂ][{_CP1252_CONTINUATION}]|ðŸ|ï»¿|ï¸")
-_MOJIBAKE_LEAD = re.compile("[âÃÂðï]")  # a cheap first look: the signature search is slow
-
 
 def _line_at(data, offset, newline):
     return data.count(newline, 0, offset) + 1
@@ -44,7 +35,7 @@ def decode(raw):
     """Turn raw bytes into clean text with ``\\n`` line ends.
 
     Handles a UTF-8 BOM, UTF-16/32 with a BOM (and BOM-less UTF-16), NUL bytes (removed),
-    invalid UTF-8 (decoded with U+FFFD), and mojibake (UTF-8 that was once read as cp1252).
+    invalid UTF-8 (decoded with U+FFFD), and mojibake (UTF-8 once read as cp1252, latin-1, MacRoman...).
     Returns ``(text, problems)``.
     """
     problems = []
@@ -75,23 +66,8 @@ def decode(raw):
         count = text.count("\x00")
         text = text.replace("\x00", "")
         problems.append(Problem("warning", "nul-bytes", f"Removed {count} NUL byte(s).", line))
-    if not text.isascii() and _MOJIBAKE_LEAD.search(text) and _MOJIBAKE_SIGNATURE.search(text):
-        text, problem = _repair_mojibake_lines(text)
-        if problem:
-            problems.append(problem)
+    repaired = mojibake.repair(text)
+    if repaired.runs:
+        text = repaired.text
+        problems.append(Problem("warning", "mojibake-repaired", repaired.message(), repaired.lines[0]))
     return text, problems
-
-
-def _repair_mojibake_lines(text):
-    lines = text.split("\n")
-    total, first = 0, None
-    for index, line in enumerate(lines):
-        if _MOJIBAKE_SIGNATURE.search(line):
-            lines[index], count = repair_mojibake(line)
-            if count:
-                total += count
-                first = first or index + 1
-    if not total:
-        return text, None
-    message = f"Repaired {total} run(s) of mojibake (UTF-8 that had been read as cp1252)."
-    return "\n".join(lines), Problem("warning", "mojibake-repaired", message, first)

@@ -64,7 +64,7 @@ RULES = _rules(
         "mojibake-repaired",
         "warning",
         "Mojibake was repaired",
-        "The text was UTF-8 once read as cp1252 (e.g. 'ðŸ§ '); save the repaired text as UTF-8.",
+        "The text was UTF-8 once read as another encoding (e.g. 'ðŸ§ ' for 🧠); save the repaired text as UTF-8.",
         "reading",
     ),
     (

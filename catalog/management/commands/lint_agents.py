@@ -1,8 +1,10 @@
 """``manage.py lint_agents [PATH ...]``: check definition files against the rules, without importing them.
 
-Meant for a collection's own CI: nothing touches the database, and the exit status says
-whether a finding at or above ``--fail-on`` was found (1), none was (0), or the command
-was used wrongly (2).
+Meant for a collection's own CI: nothing touches the database; ``--format github`` prints
+workflow annotations and ``--format sarif`` a SARIF 2.1.0 log (``catalog.core.reports``);
+``--select``/``--ignore`` choose rules by code. The exit status says whether a reported
+finding at or above ``--fail-on`` was found (1), none was (0), or the command was used
+wrongly (2: a missing path, an unknown rule code).
 """
 
 import json
@@ -13,6 +15,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from catalog.core.linting import lint_paths
+from catalog.core.reports import UnknownRule, github_annotations, sarif_log, selected_rules
 from catalog.core.rules import SEVERITIES, at_or_above
 
 
@@ -24,7 +27,26 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="*", default=["."], help="Folders or files to check (default: .).")
-        parser.add_argument("--format", choices=["text", "json"], default="text", help="Output format.")
+        parser.add_argument(
+            "--format",
+            choices=["text", "json", "github", "sarif"],
+            default="text",
+            help="Output format: text, json, github (workflow annotations) or sarif (SARIF 2.1.0).",
+        )
+        parser.add_argument(
+            "--select",
+            action="append",
+            default=[],
+            metavar="CODES",
+            help="Report only these rule codes (comma-separated, repeatable; default: every rule).",
+        )
+        parser.add_argument(
+            "--ignore",
+            action="append",
+            default=[],
+            metavar="CODES",
+            help="Do not report these rule codes (comma-separated, repeatable).",
+        )
         parser.add_argument(
             "--fail-on",
             choices=["warning", "error"],
@@ -34,12 +56,21 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
+            rules = selected_rules(options["select"], options["ignore"])
+        except UnknownRule as error:
+            raise CommandError(str(error), returncode=2) from error
+        try:
             linted = lint_paths(options["paths"])
         except FileNotFoundError as error:
             raise CommandError(f"No such file or folder: {error.args[0]}", returncode=2) from error
-        rows = [(_display(item.path), finding) for item in linted for finding in item.findings]
+        rows = [(_display(item.path), f) for item in linted for f in item.findings if f.rule in rules]
         if options["format"] == "json":
             self.stdout.write(json.dumps(_report(len(linted), rows), ensure_ascii=False))
+        elif options["format"] == "github":
+            for line in github_annotations(rows):
+                self.stdout.write(line)
+        elif options["format"] == "sarif":
+            self.stdout.write(json.dumps(sarif_log(rows, rules), ensure_ascii=False, indent=2))
         else:
             self._print_text(len(linted), rows)
         if any(at_or_above(finding.severity, options["fail_on"]) for _, finding in rows):
