@@ -40,3 +40,25 @@ def test_partitioning_the_items_keeps_them_searchable_and_their_ids(tmp_path):
         after = query(ITEMS)
         assert after[: len(before)] == before
         assert len(after) > len(before) and min(row[0] for row in after[len(before) :]) > before[-1][0]
+
+
+def test_quick_find_indexes_the_definitions_already_imported(tmp_path):
+    """0009 builds quick find's word index over the rows already there, and drops it going back."""
+    with scratch_database(tmp_path, "catalog", "0006_partition_items") as (url, query):
+        manage(url, "import_agents", str(SEEDS))
+        (count,) = query("SELECT count(*) FROM catalog_definition")[0]
+        assert count > 3
+
+        manage(url, "migrate", "--noinput", "catalog", "0009_quick_find")
+        if on_postgres():
+            indexed = query("SELECT count(*) FROM catalog_definition WHERE quick_vector IS NOT NULL")
+        else:
+            indexed = query("SELECT count(*) FROM catalog_definition_qf")
+        assert indexed == [(count,)]
+
+        manage(url, "migrate", "--noinput", "catalog", "0006_partition_items")
+        if on_postgres():
+            gone = query("SELECT count(*) FROM information_schema.columns WHERE column_name = 'quick_vector'")
+        else:
+            gone = query("SELECT count(*) FROM sqlite_master WHERE name LIKE 'catalog_definition_qf%'")
+        assert gone == [(0,)]
