@@ -27,6 +27,9 @@ class Collection(models.Model):
     source_root = models.CharField(max_length=1000, blank=True, help_text="Directory the files were imported from.")
     commit = models.CharField(max_length=64, blank=True)
     description = models.TextField(blank=True)
+    marketplace = models.CharField(
+        max_length=200, blank=True, help_text="A marketplace's own name, as `claude plugin install x@NAME` uses it."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -448,6 +448,7 @@ def _upsert_collection(plan):
     collection.origin = info.origin or collection.origin
     collection.commit = info.commit or collection.commit
     collection.description = info.description or collection.description
+    collection.marketplace = info.marketplace or collection.marketplace
     collection.source_root = str(info.root)
     collection.save()
     return collection

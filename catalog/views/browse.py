@@ -17,6 +17,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from ..core.install import install_for
 from ..selectors import browse, definitions, finding, graph, overview
 from ..selectors.browse import DefinitionFilters
 from ..services.rendering import ensure_rendered
@@ -57,9 +58,12 @@ def definition_detail(request, collection, kind, slug):
     if not wants_json(request):
         ensure_rendered(definition)
     panels = definitions.definition_panels(definition)
+    raw_url = reverse("catalog:definition_raw", args=[collection, kind, slug])
+    install = install_for(definition, request.build_absolute_uri(raw_url))
     context = {
         "definition": definition,
         "panels": panels,
+        "install": install,
         "kind_label": browse.kind_label(kind),
         "list_url": reverse(f"catalog:{kind}_list"),
     }
@@ -72,7 +76,7 @@ def definition_detail(request, collection, kind, slug):
         "catalog/definition_detail.html",
         context,
         fragment="content",
-        json_data=lambda: json_api.definition_detail(definition, panels),
+        json_data=lambda: json_api.definition_detail(definition, panels) | {"install": install.text},
     )
 
 
