@@ -23,6 +23,7 @@ from ..selectors.browse import DefinitionFilters
 from ..services.rendering import ensure_rendered
 from . import json_api
 from .common import respond, wants_fragment, wants_json
+from .downloads import wants_zip, zip_response
 
 # ---------------------------------------------------------------------------
 # Agents, commands and skills
@@ -34,6 +35,8 @@ from .common import respond, wants_fragment, wants_json
 def definition_list(request, kind):
     """Agents (or commands, or skills), filtered, sorted and paginated from the query string."""
     filters = DefinitionFilters.from_query(request.GET)
+    if wants_zip(request):
+        return zip_response(browse.definition_list(kind, filters), f"{kind}s.zip")
     page = browse.paginate(browse.definition_list(kind, filters), request.GET.get("page"), browse.PAGE_SIZE)
     context = {
         "kind": kind,
@@ -186,6 +189,8 @@ def collection_detail(request, slug):
             listed = listed.with_problems(filters.problems == "yes")
         count = None  # the paginator counts them
     listed = listed.sorted_by(filters.sort)
+    if wants_zip(request):
+        return zip_response(listed, f"{collection.slug}.zip")
     # Each fragment reads only its own table.
     page = None
     if fragment != "problems":

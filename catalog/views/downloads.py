@@ -1,0 +1,37 @@
+"""Downloads: zips of lists and collections in the original layout.
+
+``?format=zip`` on a definition list or a collection page answers every matching definition
+(all pages, not only the one shown) as ``catalog.services.exporting.export_zip`` writes them:
+``<collection slug>/<source path>``, unedited files byte for byte, so the archive unpacks into
+folders that import again to the same definitions. A download holds at most
+``MAX_DEFINITIONS`` definitions; a larger list is refused with a message to narrow it.
+"""
+
+import tempfile
+
+from django.http import FileResponse, HttpResponse
+
+from ..selectors import browse
+from ..services import exporting
+
+MAX_DEFINITIONS = 10_000
+# A zip past this size goes to a temporary file instead of memory.
+SPOOL_BYTES = 16 * 1024 * 1024
+
+
+def wants_zip(request):
+    return request.GET.get("format") == "zip"
+
+
+def zip_response(definitions, filename):
+    """The definitions of ``definitions`` (a list's queryset) as a zip attachment named ``filename``."""
+    count = definitions.count()
+    if count > MAX_DEFINITIONS:
+        return HttpResponse(
+            f"This list has {count:,} definitions; a download holds at most {MAX_DEFINITIONS:,}. Narrow the filters.",
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    stream, _ = exporting.export_zip(browse.for_export(definitions), tempfile.SpooledTemporaryFile(SPOOL_BYTES))
+    stream.seek(0)
+    return FileResponse(stream, as_attachment=True, filename=filename, content_type="application/zip")
