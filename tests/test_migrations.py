@@ -4,6 +4,8 @@ Each test builds a scratch database (a SQLite file, or a PostgreSQL database whe
 on PostgreSQL) stopped at the migration before, imports real files, then migrates forward.
 """
 
+import re
+
 from tests.helpers import CORPUS, SEEDS, manage, on_postgres, scratch_database
 
 ITEMS = "SELECT id, definition_id, field, section, text, line, position FROM catalog_item ORDER BY id"
@@ -44,17 +46,26 @@ def test_partitioning_the_items_keeps_them_searchable_and_their_ids(tmp_path):
 
 def test_quick_find_indexes_the_definitions_already_imported(tmp_path):
     """0009 builds quick find's word index over the rows already there, and drops it going back."""
-    with scratch_database(tmp_path, "catalog", "0006_partition_items") as (url, query):
+    # Imported with today's schema, then taken back before 0009: today's importer writes
+    # columns that a database stopped at 0006 does not have yet.
+    with scratch_database(tmp_path) as (url, query):
         manage(url, "import_agents", str(SEEDS))
         (count,) = query("SELECT count(*) FROM catalog_definition")[0]
         assert count > 3
+        manage(url, "migrate", "--noinput", "catalog", "0006_partition_items")
 
         manage(url, "migrate", "--noinput", "catalog", "0009_quick_find")
         if on_postgres():
             indexed = query("SELECT count(*) FROM catalog_definition WHERE quick_vector IS NOT NULL")
+            assert indexed == [(count,)]
         else:
-            indexed = query("SELECT count(*) FROM catalog_definition_qf")
-        assert indexed == [(count,)]
+            # An external-content table counts its content table's rows: only a MATCH reads the index.
+            rows = query("SELECT id, name FROM catalog_definition")
+            for pk, name in rows:
+                word = re.search(r"[a-z0-9]{2,}", name.lower()).group()
+                assert (pk,) in query(
+                    f"SELECT rowid FROM catalog_definition_qf WHERE catalog_definition_qf MATCH '{word}*'"
+                )
 
         manage(url, "migrate", "--noinput", "catalog", "0006_partition_items")
         if on_postgres():
