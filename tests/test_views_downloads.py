@@ -38,12 +38,13 @@ def test_a_filtered_list_downloads_every_match_and_imports_again(
     url = reverse("catalog:agent_list")
     wanted = finding.matching(Definition.objects.filter(kind="agent"), "engineer", ("name", "slug", "description"))
     assert 3 < wanted.count() < Definition.objects.filter(kind="agent").count()
-    with django_assert_num_queries(2):  # how many, then the rows
+    with django_assert_num_queries(5):  # how many, the resources (paths, candidates, bytes), the rows
         response = client.get(url, {"q": "engineer", "format": "zip", "page": "2"})
     assert response["Content-Disposition"] == 'attachment; filename="agents.zip"'
-    names = unpack(response, tmp_path)
+    names = [name for name in unpack(response, tmp_path) if name.endswith(".md")]
     assert len(names) == client.get(url, {"q": "engineer", "format": "json"}).json()["count"] == wanted.count()
     assert all(name.startswith("acme-studio-sample/agents/") for name in names)
+    assert (tmp_path / "acme-studio-sample/.claude-plugin/plugin.json").is_file()  # the plugin's manifest
 
     downloaded = identities(wanted)
     import_tree(tmp_path / "acme-studio-sample", collection="Round trip")
@@ -60,6 +61,15 @@ def test_a_collection_downloads_in_its_layout_and_imports_to_the_same_definition
     unpack(response, tmp_path)
     import_tree(tmp_path / slug, collection="Round trip")
     assert identities(Definition.objects.filter(collection__name="Round trip")) == original
+
+
+def test_a_plugin_s_commands_come_back_with_their_namespace(client, sample_catalog, import_tree, tmp_path):
+    """The download carries the plugin's manifest, so its commands import again as ``plugin:name``."""
+    unpack(client.get(reverse("catalog:command_list"), {"format": "zip"}), tmp_path)
+    import_tree(tmp_path / "acme-studio-sample", collection="Round trip")
+    again = Definition.objects.filter(collection__name="Round trip")
+    assert identities(again) == identities(Definition.objects.filter(kind="command").exclude(pk__in=again))
+    assert "acme-studio:review:security" in again.values_list("slug", flat=True)
 
 
 def test_pages_link_to_their_download(client, sample_catalog):

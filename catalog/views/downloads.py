@@ -2,8 +2,9 @@
 
 ``?format=zip`` on a definition list or a collection page answers every matching definition
 (all pages, not only the one shown) as ``catalog.services.exporting.export_zip`` writes them:
-``<collection slug>/<source path>``, unedited files byte for byte, so the archive unpacks into
-folders that import again to the same definitions. A download holds at most
+``<collection slug>/<source path>``, unedited files byte for byte, with the resources that
+belong with them (their collections' plugin and marketplace manifests, their skills' other
+files), so the archive unpacks into folders that import again to the same definitions. A download holds at most
 ``MAX_DEFINITIONS`` definitions; a larger list is refused with a message to narrow it.
 """
 
@@ -11,7 +12,7 @@ import tempfile
 
 from django.http import FileResponse, HttpResponse
 
-from ..selectors import browse
+from ..selectors import browse, resources
 from ..services import exporting
 
 MAX_DEFINITIONS = 10_000
@@ -32,6 +33,8 @@ def zip_response(definitions, filename):
             status=400,
             content_type="text/plain; charset=utf-8",
         )
-    stream, _ = exporting.export_zip(browse.for_export(definitions), tempfile.SpooledTemporaryFile(SPOOL_BYTES))
+    kept = resources.for_definitions(definitions)
+    spool = tempfile.SpooledTemporaryFile(SPOOL_BYTES)
+    stream, _ = exporting.export_zip(browse.for_export(definitions), spool, resources=kept)
     stream.seek(0)
     return FileResponse(stream, as_attachment=True, filename=filename, content_type="application/zip")
