@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.functional import cached_property
 
+from ..core.keys import DefinitionKey
 from ..models import Collection, Definition, DefinitionQuerySet, DefinitionTool, Problem, Reference, Tool
 from ..stamp import cached
 from . import finding
@@ -223,6 +224,27 @@ def for_export(definitions):
     """The rows of a list's queryset as an export reads them: the file bytes and the collection
     with each, fetched in chunks (``defer(None)`` undoes the list's deferred columns)."""
     return definitions.defer(None).defer(*_NOT_EXPORTED).select_related("collection").iterator(chunk_size=500)
+
+
+def selection(keys, kind, filters):
+    """Present definitions picked for a plugin: those named by ``keys`` (``collection/kind/slug``),
+    else those of ``kind`` (any kind when it names none) that ``filters`` match; in kind and name order."""
+    definitions = Definition.objects.present()
+    if keys:
+        wanted = Q(pk__in=[])
+        for key in map(DefinitionKey.parse, keys):
+            wanted |= Q(collection__slug=key.collection, kind=key.kind, slug=key.slug)
+        definitions = definitions.filter(wanted)
+    else:
+        if kind in KINDS.values:
+            definitions = definitions.filter(kind=kind)
+        definitions = filters.apply(definitions)
+    return definitions.select_related("collection").order_by("kind", "name", "pk")
+
+
+def for_listing(definitions):
+    """Only what a checklist of definitions shows: kind, name, format and collection."""
+    return definitions.only("pk", "kind", "slug", "name", "format", "collection__slug", "collection__name")
 
 
 class FilterOptions:

@@ -34,6 +34,7 @@ __all__ = [
     "export_zip",
     "file_text",
     "frontmatter_of",
+    "strict_bytes",
 ]
 
 FENCE = "---"
@@ -131,6 +132,18 @@ def frontmatter_of(definition):
 def definition_bytes(definition):
     """The file to write: the imported bytes when unedited, else the edit with strict frontmatter."""
     if not definition.locally_modified:
+        return bytes(definition.raw)
+    return file_text(frontmatter_of(definition), definition.body).encode("utf-8")
+
+
+def strict_bytes(definition):
+    """The file as a strict YAML reader accepts it: the imported bytes when they parsed strictly
+    and nobody edited them, else the text with its frontmatter dumped again.
+
+    A plugin is loaded by Claude Code's strict reader, which drops every field of frontmatter
+    it cannot parse; the catalog read those fields leniently and writes them back readable.
+    """
+    if not definition.locally_modified and not definition.lenient:
         return bytes(definition.raw)
     return file_text(frontmatter_of(definition), definition.body).encode("utf-8")
 
