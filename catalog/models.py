@@ -27,6 +27,9 @@ class Collection(models.Model):
     source_root = models.CharField(max_length=1000, blank=True, help_text="Directory the files were imported from.")
     commit = models.CharField(max_length=64, blank=True)
     description = models.TextField(blank=True)
+    marketplace = models.CharField(
+        max_length=200, blank=True, help_text="A marketplace's own name, as `claude plugin install x@NAME` uses it."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -455,3 +458,30 @@ class DefinitionVersion(models.Model):
         return f"{self.definition} @ {self.sha256[:10]}"
 
 
+class Resource(models.Model):
+    """A file kept with a collection's definitions that is not one: a skill's other files (scripts,
+    references, templates), plugin and marketplace manifests and licences, so exports are complete."""
+
+    class Kind(models.TextChoices):
+        SKILL_RESOURCE = "skill-resource", "Skill resource"
+        PLUGIN_MANIFEST = "plugin-manifest", "Plugin manifest"
+        MARKETPLACE_MANIFEST = "marketplace-manifest", "Marketplace manifest"
+        LICENSE = "license", "Licence"
+
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="resources")
+    path = models.CharField(max_length=1000, help_text="Relative to the collection root, as imported.")
+    kind = models.CharField(max_length=30, choices=Kind)
+    raw = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField(default=0)
+    missing = models.BooleanField(default=False, help_text="The file was not found by the latest import.")
+    imported_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["collection", "path"]
+        constraints = [
+            models.UniqueConstraint(fields=["collection", "path"], name="%(app_label)s_%(class)s_unique_path"),
+        ]
+
+    def __str__(self):
+        return f"{self.collection.slug}/{self.path}"

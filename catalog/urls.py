@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import browse, compare, graph, overview, search
+from .views import browse, compare, downloads, find, graph, overview, search
 
 app_name = "catalog"
 
@@ -22,4 +22,6 @@ urlpatterns = [
     path("compare/pick", compare.compare_pick, name="compare_pick"),
     path("graph/", graph.collaboration_graph, name="graph"),
     path("search/", search.search, name="search"),
+    path("find/", find.quick_find, name="quick_find"),
+    path("plugin/", downloads.plugin_builder, name="plugin_builder"),
 ]

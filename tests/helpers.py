@@ -178,26 +178,12 @@ def write_tree(folder, files):
 
 def make_definition(name, items, *, collection="Fixtures", kind="agent", model="sonnet", tools=(), missing=False):
     """A definition with the given ``(field, text)`` items, indexed as the importer would."""
-    from django.utils import timezone
-
     from catalog import search
-    from catalog.models import Collection, Definition, DefinitionTool, Item, Tool
+    from catalog.models import DefinitionTool, Item, Tool
 
-    coll, _ = Collection.objects.get_or_create(name=collection, defaults={"slug": collection.lower()})
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-    raw = name.encode()
-    definition = Definition.objects.create(
-        collection=coll,
-        kind=kind,
-        format="claude-code",
-        slug=slug,
-        name=name,
-        model=model,
-        source_path=f"agents/{slug}.md",
-        raw=raw,
-        sha256=hashlib.sha256(raw).hexdigest(),
-        imported_at=timezone.now(),
-        missing=missing,
+    definition = add_definition(
+        name, slug=slug, kind=kind, collection=collection, missing=missing, raw=name.encode(), model=model
     )
     Item.objects.bulk_create(
         Item(definition=definition, field=field, section="Section", text=text, position=n)
@@ -209,6 +195,35 @@ def make_definition(name, items, *, collection="Fixtures", kind="agent", model="
         )
     search.index_definitions([definition.pk])
     return definition
+
+
+def add_definition(
+    name, *, slug=None, kind="agent", description="", collection="Fixtures", missing=False, raw=None, **fields
+):
+    """A bare definition row named ``name``, as the importer would leave it (the quick-find
+    indexes follow by themselves: triggers on SQLite, a generated column on PostgreSQL);
+    ``fields`` sets any other column."""
+    from django.utils import timezone
+
+    from catalog.models import Collection, Definition
+
+    coll, _ = Collection.objects.get_or_create(name=collection, defaults={"slug": collection.lower()})
+    slug = slug or name.lower().replace(" ", "-")
+    raw = f"{collection}/{kind}/{slug}".encode() if raw is None else raw
+    return Definition.objects.create(
+        collection=coll,
+        kind=kind,
+        format="claude-code",
+        slug=slug,
+        name=name,
+        description=description,
+        source_path=f"agents/{slug}.md",
+        raw=raw,
+        sha256=hashlib.sha256(raw).hexdigest(),
+        imported_at=timezone.now(),
+        missing=missing,
+        **fields,
+    )
 
 
 # ---------------------------------------------------------------------------

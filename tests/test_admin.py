@@ -463,14 +463,18 @@ def test_download_one_definition(tree, admin_client):
 
 
 def test_export_action_zips_the_selection(sample_catalog, admin_client):
-    """The export action returns a zip holding the selected definitions at their export paths."""
+    """The export action returns a zip holding the selected definitions at their export paths, with
+    the plugin manifest of their collection (the sample is a plugin)."""
     chosen = list(Definition.objects.filter(kind="skill").select_related("collection"))
     response = admin_client.post(
         changelist_url(Definition), {"action": "export_selected", "_selected_action": [d.pk for d in chosen]}
     )
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as archive:
-        assert sorted(archive.namelist()) == sorted(f"{d.collection.slug}/{d.source_path}" for d in chosen)
+        expected = [f"{d.collection.slug}/{d.source_path}" for d in chosen]
+        assert sorted(archive.namelist()) == sorted(
+            [*expected, f"{chosen[0].collection.slug}/.claude-plugin/plugin.json"]
+        )
         first = chosen[0]
         assert archive.read(f"{first.collection.slug}/{first.source_path}") == bytes(first.raw)
 

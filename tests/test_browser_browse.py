@@ -79,8 +79,9 @@ def test_copy_button_copies_the_source(live_server, page, imported):
     tab = page.page
     tab.context.grant_permissions(["clipboard-read", "clipboard-write"])
     tab.goto(live_server.url + "/d/seed-002/agent/backend-engineer/")
-    tab.get_by_role("button", name="Copy").click()
-    expect(tab.get_by_role("button", name="Copied")).to_be_visible()
+    source = tab.get_by_role("region", name="Source file")  # the install command has a Copy button too
+    source.get_by_role("button", name="Copy").click()
+    expect(source.get_by_role("button", name="Copied")).to_be_visible()
     assert tab.evaluate("navigator.clipboard.readText()").startswith("---")
     page.assert_clean()
 

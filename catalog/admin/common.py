@@ -14,6 +14,7 @@ from django.utils.text import smart_split, unescape_string_literal
 
 from .. import search
 from ..core.keys import DefinitionKey
+from ..selectors import resources
 from ..selectors.links import compare_url
 from ..services import exporting
 
@@ -90,8 +91,10 @@ def version_key(definition, version):
 
 
 def export_response(definitions, filename):
-    """A zip download of the definitions' files, in their export layout."""
-    stream, report = exporting.export_zip(definitions.select_related("collection"))
+    """A zip download of the definitions' files, in their export layout, with the resources
+    (skill files, plugin manifests) that belong with them."""
+    kept = resources.for_definitions(definitions)
+    stream, report = exporting.export_zip(definitions.select_related("collection"), resources=kept)
     stream.seek(0)
     return FileResponse(stream, as_attachment=True, filename=filename, content_type="application/zip"), report
 

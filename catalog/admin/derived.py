@@ -1,7 +1,7 @@
 """The admin of what imports derive: tools, edges (staff's manual ones editable), problems,
-items, references and kept versions. Derived rows are read-only: the next import would undo
-a hand-made change; manual edges are the one exception, which is what their ``manual`` flag
-is for.
+items, references, kept versions and kept resources (skill files, manifests).
+Derived rows are read-only: the next import would undo a hand-made change; manual edges are
+the one exception, which is what their ``manual`` flag is for.
 """
 
 from django.contrib import admin
@@ -9,7 +9,7 @@ from django.db.models import Count
 from django.utils.html import format_html
 
 from ..forms import ManualEdgeForm
-from ..models import DefinitionTool, DefinitionVersion, Edge, Item, Problem, Reference, Tool
+from ..models import DefinitionTool, DefinitionVersion, Edge, Item, Problem, Reference, Resource, Tool
 from ..selectors.links import compare_url
 from ..services import editing
 from .common import ReadOnlyMixin, version_key
@@ -133,3 +133,12 @@ class DefinitionVersionAdmin(ReadOnlyMixin, admin.ModelAdmin):
     def compare_link(self, obj):
         url = compare_url(version_key(obj.definition, obj), obj.definition.key)
         return format_html('<a href="{}">with the current content</a>', url)
+
+
+@admin.register(Resource)
+class ResourceAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("path", "kind", "size", "missing", "collection", "imported_at")
+    list_filter = ("kind", "missing", "collection")
+    list_select_related = ("collection",)
+    search_fields = ("path", "collection__name")
+    exclude = ("raw",)

@@ -47,6 +47,7 @@ class CollectionInfo:
     origin: str  # repository URL / homepage from a manifest when known
     commit: str  # when known (a .git HEAD)
     description: str
+    marketplace: str = ""  # a marketplace's own name (its manifest's "name"), which installs name it by
 
 
 # Folders that are never walked: version control and dependency caches.
@@ -371,6 +372,7 @@ def _collection_info(root):
         origin=_origin(root, plugin, marketplace),
         commit=_git_head(root),
         description=str(description),
+        marketplace=str(marketplace.get("name") or "") if marketplace else "",
     )
 
 

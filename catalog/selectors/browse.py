@@ -14,8 +14,10 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.functional import cached_property
 
+from ..core.keys import DefinitionKey
 from ..models import Collection, Definition, DefinitionQuerySet, DefinitionTool, Problem, Reference, Tool
 from ..stamp import cached
+from . import finding
 from .counts import model_counts, rule_counts, rule_label, tool_counts
 
 # The vocabularies the pages offer, for views (which read no model themselves).
@@ -60,6 +62,7 @@ class DefinitionFilters:
     min_size: int | None = None  # file size in bytes, inclusive
     max_size: int | None = None  # file size in bytes, inclusive
     sort: str = "name"
+    q: str = ""  # words in the name, slug or description (``finding.matching``)
 
     @classmethod
     def from_query(cls, query):
@@ -87,16 +90,18 @@ class DefinitionFilters:
             min_size=size("min_size"),
             max_size=size("max_size"),
             sort=sort if sort in DefinitionQuerySet.SORT_ORDERS else "name",
+            q=finding.normalize(query.get("q", "")),
         )
 
     @property
     def active(self):
         """Whether anything narrows the list (sorting does not)."""
         return any(
-            (self.collection, self.file_format, self.model, self.tool, self.skill, self.problems, self.rule)
+            (self.q, self.collection, self.file_format, self.model, self.tool, self.skill, self.problems, self.rule)
         ) or (self.min_size, self.max_size) != (None, None)
 
     def apply(self, queryset):
+        queryset = self.matching(queryset)
         if self.collection:
             queryset = queryset.in_collection(self.collection)
         if self.file_format:
@@ -118,6 +123,10 @@ class DefinitionFilters:
         if self.max_size is not None:
             queryset = queryset.filter(size__lte=self.max_size)
         return queryset.sorted_by(self.sort)
+
+    def matching(self, queryset):
+        """Only the definitions whose name, slug or description hold every term of ``q``."""
+        return finding.matching(queryset, self.q, finding.DEFINITION_TEXT_FIELDS)
 
 
 CHIPS_SHOWN = 6
@@ -207,6 +216,37 @@ def definition_list(kind, filters):
     return filters.apply(Definition.objects.present().filter(kind=kind).for_list())
 
 
+# What an export does not read: the rendered page and the examples stay in the database.
+_NOT_EXPORTED = ("rendered_html", "rendered_toc", "examples")
+
+
+def for_export(definitions):
+    """The rows of a list's queryset as an export reads them: the file bytes and the collection
+    with each, fetched in chunks (``defer(None)`` undoes the list's deferred columns)."""
+    return definitions.defer(None).defer(*_NOT_EXPORTED).select_related("collection").iterator(chunk_size=500)
+
+
+def selection(keys, kind, filters):
+    """Present definitions picked for a plugin: those named by ``keys`` (``collection/kind/slug``),
+    else those of ``kind`` (any kind when it names none) that ``filters`` match; in kind and name order."""
+    definitions = Definition.objects.present()
+    if keys:
+        wanted = Q(pk__in=[])
+        for key in map(DefinitionKey.parse, keys):
+            wanted |= Q(collection__slug=key.collection, kind=key.kind, slug=key.slug)
+        definitions = definitions.filter(wanted)
+    else:
+        if kind in KINDS.values:
+            definitions = definitions.filter(kind=kind)
+        definitions = filters.apply(definitions)
+    return definitions.select_related("collection").order_by("kind", "name", "pk")
+
+
+def for_listing(definitions):
+    """Only what a checklist of definitions shows: kind, name, format and collection."""
+    return definitions.only("pk", "kind", "slug", "name", "format", "collection__slug", "collection__name")
+
+
 class FilterOptions:
     """Choices for a list's filter form, each ``(value, label, count)``.
 
@@ -290,11 +330,12 @@ def tools():
     return Tool.objects.all()
 
 
-def tool_list(kind="", sort="name"):
-    """Every tool with the number of present definitions allowed it (disabled listings do not count)."""
+def tool_list(kind="", sort="name", q=""):
+    """Every tool with the number of present definitions allowed it (disabled listings do not count),
+    those whose name or MCP server hold every term of ``q``."""
     allowed = Q(definition_links__definition__missing=False, definition_links__enabled=True)
     tools = Tool.objects.annotate(n=Count("definition_links__definition", filter=allowed, distinct=True))
-    tools = tools.filter(n__gt=0)
+    tools = finding.matching(tools.filter(n__gt=0), q, finding.TOOL_TEXT_FIELDS)
     if kind in Tool.Kind.values:
         tools = tools.filter(kind=kind)
     return tools.order_by("-n", "name") if sort == "usage" else tools.order_by("name")
@@ -320,14 +361,19 @@ def collections():
     return Collection.objects.all()
 
 
-def collection_list():
-    """Collections with their number of agents, commands and skills and of problems."""
+def collection_list(q=""):
+    """Collections with their number of agents, commands and skills, those whose name, slug or
+    description hold every term of ``q``."""
     present = Q(definitions__missing=False)
-    return Collection.objects.annotate(
-        agents=Count("definitions", filter=present & Q(definitions__kind=Definition.Kind.AGENT)),
-        commands=Count("definitions", filter=present & Q(definitions__kind=Definition.Kind.COMMAND)),
-        skills=Count("definitions", filter=present & Q(definitions__kind=Definition.Kind.SKILL)),
-    ).order_by("name")
+    return (
+        finding.matching(Collection.objects, q, finding.COLLECTION_TEXT_FIELDS)
+        .annotate(
+            agents=Count("definitions", filter=present & Q(definitions__kind=Definition.Kind.AGENT)),
+            commands=Count("definitions", filter=present & Q(definitions__kind=Definition.Kind.COMMAND)),
+            skills=Count("definitions", filter=present & Q(definitions__kind=Definition.Kind.SKILL)),
+        )
+        .order_by("name")
+    )
 
 
 def collection_definitions(collection):

@@ -6,6 +6,9 @@ from its text with the frontmatter dumped again by ``yaml.SafeDumper``: field or
 unknown fields are kept, and whatever needs quoting is quoted, so strict YAML readers accept
 the file even when the original needed the lenient reader.
 
+Resources (``catalog.models.Resource``: skill files, plugin and marketplace manifests) passed
+along are written as imported, beside the definitions, so skills and plugins stay installable.
+
 Files land at ``<collection slug>/<source path>`` under the export root. A source path is
 data from the imported tree, so one that is absolute or climbs with ``..`` is refused rather
 than written outside the root. Nothing here writes to the database.
@@ -31,6 +34,7 @@ __all__ = [
     "export_zip",
     "file_text",
     "frontmatter_of",
+    "strict_bytes",
 ]
 
 FENCE = "---"
@@ -47,6 +51,7 @@ class ExportReport:
     written: int = 0
     verbatim: int = 0
     rebuilt: int = 0
+    resources: int = 0  # skill files and manifests, always as imported
     refused: list = field(default_factory=list)  # (definition key, reason)
 
 
@@ -131,6 +136,18 @@ def definition_bytes(definition):
     return file_text(frontmatter_of(definition), definition.body).encode("utf-8")
 
 
+def strict_bytes(definition):
+    """The file as a strict YAML reader accepts it: the imported bytes when they parsed strictly
+    and nobody edited them, else the text with its frontmatter dumped again.
+
+    A plugin is loaded by Claude Code's strict reader, which drops every field of frontmatter
+    it cannot parse; the catalog read those fields leniently and writes them back readable.
+    """
+    if not definition.locally_modified and not definition.lenient:
+        return bytes(definition.raw)
+    return file_text(frontmatter_of(definition), definition.body).encode("utf-8")
+
+
 # ---------------------------------------------------------------------------
 # Paths and writing
 # ---------------------------------------------------------------------------
@@ -138,15 +155,20 @@ def definition_bytes(definition):
 
 def export_path(definition):
     """``<collection slug>/<source path>`` as a relative POSIX path; ``UnsafePath`` if it would escape."""
-    for part in (definition.collection.slug, definition.source_path):
+    return _safe_path(definition.collection.slug, definition.source_path)
+
+
+def _safe_path(*parts):
+    for part in parts:
         path = PurePosixPath(part)
         if not part or "\\" in part or "\x00" in part or path.is_absolute() or ".." in path.parts:
             raise UnsafePath(f"Refusing the path {part!r}: it must be relative and stay inside the export.")
-    return PurePosixPath(definition.collection.slug, definition.source_path)
+    return PurePosixPath(*parts)
 
 
-def _files(definitions, report):
-    """``(definition, relative path, bytes)`` for each definition whose path is safe."""
+def _files(definitions, report, resources=()):
+    """``(definition or None, relative path, bytes)`` for each definition, then each resource
+    (``catalog.models.Resource``: skill files, manifests), whose path is safe."""
     for definition in definitions:
         try:
             relpath = export_path(definition)
@@ -154,17 +176,26 @@ def _files(definitions, report):
             report.refused.append((definition.key, str(error)))
             continue
         yield definition, relpath, definition_bytes(definition)
+    for resource in resources:
+        try:
+            relpath = _safe_path(resource.collection.slug, resource.path)
+        except UnsafePath as error:
+            report.refused.append((str(resource), str(error)))
+            continue
+        yield None, relpath, bytes(resource.raw)
 
 
 def _count(report, definition):
     report.written += 1
-    if definition.locally_modified:
+    if definition is None:  # a resource
+        report.resources += 1
+    elif definition.locally_modified:
         report.rebuilt += 1
     else:
         report.verbatim += 1
 
 
-def export_tree(definitions, directory):
+def export_tree(definitions, directory, resources=()):
     """Write each definition under ``directory``; return an ``ExportReport``.
 
     Select the collection with the definitions (``select_related``): every path names it.
@@ -174,10 +205,11 @@ def export_tree(definitions, directory):
     root = Path(directory).resolve()
     root.mkdir(parents=True, exist_ok=True)
     report = ExportReport()
-    for definition, relpath, data in _files(definitions, report):
+    for definition, relpath, data in _files(definitions, report, resources):
         target = root.joinpath(*relpath.parts)
         if target.is_symlink() or not target.parent.resolve().is_relative_to(root):
-            report.refused.append((definition.key, f"Refusing {relpath}: it resolves outside the export."))
+            who = definition.key if definition is not None else str(relpath)
+            report.refused.append((who, f"Refusing {relpath}: it resolves outside the export."))
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
@@ -185,7 +217,7 @@ def export_tree(definitions, directory):
     return report
 
 
-def export_zip(definitions, stream=None):
+def export_zip(definitions, stream=None, resources=()):
     """Write the same files into a zip archive in ``stream`` (a new BytesIO by default).
 
     Returns ``(stream, ExportReport)``.
@@ -193,7 +225,7 @@ def export_zip(definitions, stream=None):
     stream = stream if stream is not None else io.BytesIO()
     report = ExportReport()
     with zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for definition, relpath, data in _files(definitions, report):
+        for definition, relpath, data in _files(definitions, report, resources):
             archive.writestr(str(relpath), data)
             _count(report, definition)
     return stream, report

@@ -23,7 +23,7 @@ from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from .. import search
-from ..core import discovery, parsing, rules
+from ..core import discovery, parsing, resources, rules
 from ..core.analysis import analyse_batch
 from ..core.text import slugify
 from ..models import (
@@ -39,6 +39,7 @@ from ..models import (
     Tool,
 )
 from . import rows
+from .resources import store as store_resources
 
 # Any fixed 64-bit number: the PostgreSQL advisory lock that serializes imports.
 IMPORT_LOCK_ID = 0x41474E54_44415348
@@ -92,6 +93,7 @@ class _CollectionPlan:
     name: str
     complete: bool  # the whole collection root was walked, so unseen files are missing
     files: list = field(default_factory=list)
+    resources: list = field(default_factory=list)  # core.resources.ReadResource: kept for exports
 
 
 def import_paths(paths, *, collection_name=None, progress=None, run=None):
@@ -247,6 +249,9 @@ def _add_candidate(plan, candidate, report):
     if candidate.kind is None:
         report.skipped += 1
         report.skip_reasons[candidate.skip_reason or "not a definition"] += 1
+        kept = resources.read(candidate)
+        if kept is not None:
+            plan.resources.append(kept)
         return
     planned = rows.Planned(candidate=candidate, raw=b"", sha256="")
     try:
@@ -368,6 +373,7 @@ def _write_collection(plan, run, report, tools, changed):
         vanished = [d.pk for path, d in existing.items() if path not in seen and not d.missing]
         report.missing += len(vanished)
         Definition.objects.filter(pk__in=vanished).update(missing=True)
+    store_resources(collection, plan.resources, complete=plan.complete)
 
 
 def _collection_findings(plan):
@@ -450,6 +456,7 @@ def _upsert_collection(plan):
     collection.origin = info.origin or collection.origin
     collection.commit = info.commit or collection.commit
     collection.description = info.description or collection.description
+    collection.marketplace = info.marketplace or collection.marketplace
     collection.source_root = str(info.root)
     collection.save()
     return collection

@@ -17,11 +17,13 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from ..selectors import browse, definitions, graph, overview
+from ..core.install import install_for
+from ..selectors import browse, definitions, finding, graph, overview
 from ..selectors.browse import DefinitionFilters
 from ..services.rendering import ensure_rendered
 from . import json_api
 from .common import respond, wants_fragment, wants_json
+from .downloads import wants_zip, zip_response
 
 # ---------------------------------------------------------------------------
 # Agents, commands and skills
@@ -33,6 +35,8 @@ from .common import respond, wants_fragment, wants_json
 def definition_list(request, kind):
     """Agents (or commands, or skills), filtered, sorted and paginated from the query string."""
     filters = DefinitionFilters.from_query(request.GET)
+    if wants_zip(request):
+        return zip_response(browse.definition_list(kind, filters), f"{kind}s.zip")
     page = browse.paginate(browse.definition_list(kind, filters), request.GET.get("page"), browse.PAGE_SIZE)
     context = {
         "kind": kind,
@@ -57,9 +61,12 @@ def definition_detail(request, collection, kind, slug):
     if not wants_json(request):
         ensure_rendered(definition)
     panels = definitions.definition_panels(definition)
+    raw_url = reverse("catalog:definition_raw", args=[collection, kind, slug])
+    install = install_for(definition, request.build_absolute_uri(raw_url))
     context = {
         "definition": definition,
         "panels": panels,
+        "install": install,
         "kind_label": browse.kind_label(kind),
         "list_url": reverse(f"catalog:{kind}_list"),
     }
@@ -72,7 +79,7 @@ def definition_detail(request, collection, kind, slug):
         "catalog/definition_detail.html",
         context,
         fragment="content",
-        json_data=lambda: json_api.definition_detail(definition, panels),
+        json_data=lambda: json_api.definition_detail(definition, panels) | {"install": install.text},
     )
 
 
@@ -100,8 +107,9 @@ def tool_list(request):
     """Every tool in use, with how many definitions are allowed it."""
     kind = request.GET.get("kind", "")
     sort = "usage" if request.GET.get("sort") == "usage" else "name"
-    page = Paginator(browse.tool_list(kind, sort), browse.TOOL_PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page_obj": page, "kind": kind, "sort": sort, "kinds": browse.TOOL_KINDS.choices}
+    q = finding.normalize(request.GET.get("q", ""))
+    page = Paginator(browse.tool_list(kind, sort, q), browse.TOOL_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page_obj": page, "kind": kind, "sort": sort, "kinds": browse.TOOL_KINDS.choices, "q": q}
     return respond(request, "catalog/tool_list.html", context, json_data=lambda: json_api.tool_list(request, page))
 
 
@@ -111,16 +119,20 @@ def tool_detail(request, name):
     """A tool and every definition allowed it, with how each one wrote it."""
     tool = get_object_or_404(browse.tools(), name=name)
     kind = request.GET.get("kind", "")
+    filters = DefinitionFilters.from_query(request.GET)
     users = browse.tool_users(tool)
     counts = browse.kind_counts(users)
     if kind in browse.KINDS.values:
         users = users.filter(kind=kind)
-    users = users.sorted_by(DefinitionFilters.from_query(request.GET).sort)
-    page = browse.paginate(users, request.GET.get("page"), browse.PAGE_SIZE, browse.kind_total(counts, kind))
+    users = filters.matching(users).sorted_by(filters.sort)
+    # The tabs count the tool's users; with words to match, the paginator counts the matches.
+    count = None if filters.q else browse.kind_total(counts, kind)
+    page = browse.paginate(users, request.GET.get("page"), browse.PAGE_SIZE, count)
     rows = [(d, [link for link in d.listed_tools if link.name == tool.name]) for d in page.object_list]
     context = {
         "tool": tool,
         "kind": kind,
+        "q": filters.q,
         "kind_counts": browse.kind_tabs(counts),
         "total": sum(counts.values()),
         "page_obj": page,
@@ -141,11 +153,12 @@ def tool_detail(request, name):
 @vary_on_headers("HX-Request")
 def collection_list(request):
     """Every collection with its numbers of agents, commands and skills."""
-    collections = browse.collection_list()
+    q = finding.normalize(request.GET.get("q", ""))
+    collections = browse.collection_list(q)
     return respond(
         request,
         "catalog/collection_list.html",
-        {"collections": collections},
+        {"collections": collections, "q": q},
         json_data=lambda: json_api.collection_list(collections),
     )
 
@@ -170,10 +183,14 @@ def collection_detail(request, slug):
     if kind in browse.KINDS.values:
         listed = listed.filter(kind=kind)
     count = browse.kind_total(counts, kind)
-    if filters.problems:
-        listed = listed.with_problems(filters.problems == "yes")
+    if filters.problems or filters.q:
+        listed = filters.matching(listed)
+        if filters.problems:
+            listed = listed.with_problems(filters.problems == "yes")
         count = None  # the paginator counts them
     listed = listed.sorted_by(filters.sort)
+    if wants_zip(request):
+        return zip_response(listed, f"{collection.slug}.zip")
     # Each fragment reads only its own table.
     page = None
     if fragment != "problems":
@@ -204,7 +221,9 @@ def collection_detail(request, slug):
         "rule": rule,
         "severity": severity,
         # Each table's form keeps the other table's state, so a submit without JS loses neither.
-        "definitions_state": [(k, request.GET[k]) for k in ("kind", "problems", "sort", "page") if request.GET.get(k)],
+        "definitions_state": [
+            (k, request.GET[k]) for k in ("q", "kind", "problems", "sort", "page") if request.GET.get(k)
+        ],
         "problems_state": [(k, request.GET[k]) for k in ("rule", "severity", "problems_page") if request.GET.get(k)],
     }
 

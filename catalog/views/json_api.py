@@ -292,3 +292,27 @@ def comparison(diff, left, right):
         "right_url": right.definition.get_absolute_url(),
         "patch_url": patch_url(left.key, right.key),
     }
+
+
+# ---------------------------------------------------------------------------
+# Quick find
+# ---------------------------------------------------------------------------
+
+
+def quick_find(found):
+    """Quick find's hits, best first within each kind: ``results`` [{key, name, kind, url, ...}]."""
+    return {
+        "query": found.query,
+        "count": len(found.hits),
+        "results": [
+            {
+                "key": hit.key,
+                "name": hit.name,
+                "kind": hit.kind,
+                "url": hit.url,
+                "collection": hit.collection,
+                "match": hit.match,
+            }
+            for hit in found.hits
+        ],
+    }

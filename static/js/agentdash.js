@@ -2,16 +2,39 @@
 // already works without it; loaded as a static file so the CSP needs no 'unsafe-inline'.
 "use strict";
 
+// Copy buttons: [data-copy-target] names the element whose text is copied. Where the
+// clipboard API is missing (a page served over plain HTTP) or refuses, the text is selected
+// instead, for Ctrl+C. Either way an "agentdash:copied" event says what happened.
 document.addEventListener("click", (event) => {
   const button = event.target.closest("[data-copy-target]");
   if (!button) return;
   const source = document.getElementById(button.dataset.copyTarget);
-  if (!source || !navigator.clipboard) return;
-  navigator.clipboard.writeText(source.textContent).then(() => {
-    const label = button.textContent;
-    button.textContent = "Copied";
+  if (!source) return;
+  const text = source.textContent;
+  const label = button.dataset.label || button.textContent;
+  button.dataset.label = label;
+
+  function done(how, message) {
+    button.textContent = message;
     setTimeout(() => { button.textContent = label; }, 1500);
-  });
+    button.dispatchEvent(new CustomEvent("agentdash:copied", { bubbles: true, detail: { text, how } }));
+  }
+  function select() {
+    const details = source.closest("details");
+    if (details) details.open = true;
+    const range = document.createRange();
+    range.selectNodeContents(source);
+    const selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+    done("selected", "Selected: press Ctrl+C");
+  }
+
+  if (navigator.clipboard && window.isSecureContext) {
+    navigator.clipboard.writeText(text).then(() => done("clipboard", "Copied"), select);
+  } else {
+    select();
+  }
 });
 
 // ---------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
 from catalog.models import Collection, Definition
+from catalog.selectors import resources
 from catalog.services.exporting import export_tree
 
 
@@ -25,12 +26,14 @@ class Command(BaseCommand):
             if collection is None:
                 raise CommandError(f"No collection is named {name!r}.")
             definitions = definitions.filter(collection=collection)
-        report = export_tree(definitions.iterator(chunk_size=200), options["directory"])
+        kept = resources.for_definitions(definitions)
+        report = export_tree(definitions.iterator(chunk_size=200), options["directory"], resources=kept)
         self.stdout.write(
             f"Wrote {report.written} files to {options['directory']}: "
-            f"{report.verbatim} as imported, {report.rebuilt} rebuilt from local edits."
+            f"{report.verbatim} as imported, {report.rebuilt} rebuilt from local edits, "
+            f"{report.resources} skill files and manifests."
         )
         for key, reason in report.refused:
             self.stderr.write(self.style.ERROR(f"  refused  {key}: {reason}"))
         if report.refused:
-            raise CommandError(f"{len(report.refused)} definition(s) were not written.")
+            raise CommandError(f"{len(report.refused)} definition(s) or kept file(s) were not written.")
