@@ -4,7 +4,7 @@ Each test builds a scratch database (a SQLite file, or a PostgreSQL database whe
 on PostgreSQL) stopped at the migration before, imports real files, then migrates forward.
 """
 
-from tests.helpers import CORPUS, SEEDS, manage, on_postgres, scratch_database
+from tests.helpers import BEFORE_SOURCES, CORPUS, SEEDS, code_at, manage, on_postgres, scratch_database
 
 ITEMS = "SELECT id, definition_id, field, section, text, line, position FROM catalog_item ORDER BY id"
 
@@ -12,8 +12,9 @@ ITEMS = "SELECT id, definition_id, field, section, text, line, position FROM cat
 def test_partitioning_the_items_keeps_them_searchable_and_their_ids(tmp_path):
     """0006 (PostgreSQL) moves catalog_item into hash partitions: same rows and ids, each row's
     search vector computed, the next import numbered after them."""
+    old = code_at(BEFORE_SOURCES, tmp_path / "old")
     with scratch_database(tmp_path, "catalog", "0005_tool_filter_indexes") as (url, query):
-        manage(url, "import_agents", str(SEEDS))
+        manage(url, "import_agents", str(SEEDS), code=old)
         before = query(ITEMS)
         assert len(before) > 20
 
@@ -40,3 +41,45 @@ def test_partitioning_the_items_keeps_them_searchable_and_their_ids(tmp_path):
         after = query(ITEMS)
         assert after[: len(before)] == before
         assert len(after) > len(before) and min(row[0] for row in after[len(before) :]) > before[-1][0]
+
+
+DEFINITIONS = (
+    "SELECT id, collection_id, kind, slug, sha256, locally_modified, missing FROM catalog_definition ORDER BY id"
+)
+
+
+def test_sources_keep_every_definition_version_edit_and_conflict(tmp_path):
+    """0007 gives each collection its source key and each definition its category; a re-import
+    by the new importer then finds every definition where it was: nothing created or missing."""
+    old = code_at(BEFORE_SOURCES, tmp_path / "old")
+    tree = tmp_path / "team"
+    for relpath in ("design/ui-designer.md", "agents/reviewer.md", "agents/writer.md"):
+        path = tree / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        name = path.stem
+        path.write_text(f"---\nname: {name}\ndescription: The {name}.\n---\n\n# {name}\n")
+    with scratch_database(tmp_path, "catalog", "0006_partition_items") as (url, query):
+        manage(url, "import_agents", str(tree), code=old)
+        (tree / "agents/reviewer.md").write_text("---\nname: reviewer\ndescription: Reviews.\n---\n\nNew.\n")
+        manage(url, "import_agents", str(tree), code=old)  # a version of reviewer
+        query("UPDATE catalog_definition SET locally_modified = TRUE WHERE slug = 'writer'")
+        (tree / "agents/writer.md").write_text("---\nname: writer\ndescription: Writes.\n---\n\nNew.\n")
+        manage(url, "import_agents", str(tree), code=old)  # an open conflict on writer
+        before = query(DEFINITIONS), query("SELECT id, definition_id, sha256 FROM catalog_definitionversion")
+        conflicts = query("SELECT id, definition_id, upstream_sha256 FROM catalog_conflict WHERE resolved_at IS NULL")
+        assert before[1] and len(conflicts) == 1
+
+        manage(url, "migrate", "--noinput")
+
+        assert query("SELECT name, source_key FROM catalog_collection") == [("team", f"dir:{tree.resolve()}")]
+        assert sorted(query("SELECT source_path, category FROM catalog_definition")) == [
+            ("agents/reviewer.md", ""),
+            ("agents/writer.md", ""),
+            ("design/ui-designer.md", "design"),
+        ]
+        report = manage(url, "import_agents", "--json", str(tree))
+        assert '"created": 0' in report.stdout and '"missing": 0' in report.stdout, report.stdout
+        assert (query(DEFINITIONS), query("SELECT id, definition_id, sha256 FROM catalog_definitionversion")) == before
+        assert query("SELECT id, definition_id, upstream_sha256 FROM catalog_conflict WHERE resolved_at IS NULL") == (
+            conflicts
+        )

@@ -89,7 +89,8 @@ class ImportReport:
 @dataclass
 class _CollectionPlan:
     info: discovery.CollectionInfo
-    name: str
+    key: str  # the collection's source_key: what it is looked up by, never its name
+    name: str  # the name it gets when it is created
     complete: bool  # the whole collection root was walked, so unseen files are missing
     files: list = field(default_factory=list)
 
@@ -104,14 +105,14 @@ def import_paths(paths, *, collection_name=None, progress=None):
     plans = _plan(paths, collection_name, report)
     known = _known_hashes(plans)
     changed = {
-        plan.name
+        plan.key
         for plan in plans
         for planned in plan.files
-        if not planned.rejection and known.get((plan.name, planned.candidate.relpath)) != planned.sha256
+        if not planned.rejection and known.get((plan.key, planned.candidate.relpath)) != planned.sha256
     }
     # Cross-file rules (duplicate names, unresolved references) need every file of a changed
     # collection; a collection with no change keeps the findings it has.
-    todo = [planned for plan in plans if plan.name in changed for planned in plan.files if not planned.rejection]
+    todo = [planned for plan in plans if plan.key in changed for planned in plan.files if not planned.rejection]
     analyse_all(todo, progress)
 
     run = ImportRun.objects.create(paths=[str(p) for p in paths])
@@ -203,7 +204,13 @@ def _plan(paths, collection_name, report):
         elif path.is_file():
             root = path.resolve().parent
             info = discovery.CollectionInfo(
-                root=root, name=root.name, kind="directory", origin="", commit="", description=""
+                root=root,
+                name=root.name,
+                kind="directory",
+                origin="",
+                commit="",
+                description="",
+                source_key=f"dir:{root}",
             )
             plan = _plan_for(plans, info, collection_name, complete=False)
             kind, fmt, namespace, reason = discovery.classify(path.name, _head(path))
@@ -217,6 +224,7 @@ def _plan(paths, collection_name, report):
                 format=fmt,
                 namespace=namespace,
                 skip_reason="" if kind else reason,
+                category="",
             )
             _add_candidate(plan, candidate, report)
         else:
@@ -227,12 +235,12 @@ def _plan(paths, collection_name, report):
 
 
 def _plan_for(plans, info, collection_name, complete):
-    name = collection_name or info.name
-    if name not in plans:
-        plans[name] = _CollectionPlan(info=info, name=name, complete=complete)
+    key = f"name:{collection_name}" if collection_name else info.source_key
+    if key not in plans:
+        plans[key] = _CollectionPlan(info=info, key=key, name=collection_name or info.name, complete=complete)
     else:
-        plans[name].complete = plans[name].complete and complete
-    return plans[name]
+        plans[key].complete = plans[key].complete and complete
+    return plans[key]
 
 
 def _head(path, size=4096):
@@ -264,9 +272,9 @@ def _add_candidate(plan, candidate, report):
 
 
 def _known_hashes(plans):
-    names = [plan.name for plan in plans]
-    rows = Definition.objects.filter(collection__name__in=names).values_list(
-        "collection__name", "source_path", "sha256"
+    keys = [plan.key for plan in plans]
+    rows = Definition.objects.filter(collection__source_key__in=keys).values_list(
+        "collection__source_key", "source_path", "sha256"
     )
     return {(collection, path): sha for collection, path, sha in rows}
 
@@ -348,6 +356,7 @@ def _write_collection(plan, run, report, tools, changed):
             rows.keep_version(current)
             updated.append((definition, planned))
         rows.fill(definition, planned, slug, run, now)
+        definition.category = planned.candidate.category[: rows.max_length(Definition, "category")]
 
     cross = _collection_findings(plan) if created or updated else {}
     for definition, planned in created + updated:
@@ -440,10 +449,16 @@ def _record_rejections(rejected, collection, run, report):
 
 
 def _upsert_collection(plan):
+    """The plan's collection, looked up by its source key; a new one gets a unique name, kept
+    by later imports (staff may rename it)."""
     info = plan.info
-    collection, created = Collection.objects.get_or_create(
-        name=plan.name, defaults={"slug": _unique_collection_slug(plan.name)}
-    )
+    collection = Collection.objects.filter(source_key=plan.key).first()
+    if collection is None and plan.key.startswith("name:"):
+        # --collection NAME adds to the collection of that name, whatever made it.
+        collection = Collection.objects.filter(name=plan.name).first()
+    if collection is None:
+        name = _unique_collection_name(plan)
+        collection = Collection(source_key=plan.key, name=name, slug=_unique_collection_slug(name))
     collection.kind = info.kind
     collection.origin = info.origin or collection.origin
     collection.commit = info.commit or collection.commit
@@ -451,6 +466,27 @@ def _upsert_collection(plan):
     collection.source_root = str(info.root)
     collection.save()
     return collection
+
+
+def _unique_collection_name(plan):
+    """The plan's name, or, when another source holds it, qualified by the root's parent
+    folders one at a time (``work/agents``, ``home/work/agents``), else numbered."""
+    limit = rows.max_length(Collection, "name")
+    base = plan.name[:limit]
+    candidates = [base]
+    if plan.key.startswith("dir:"):
+        parents = [p.name for p in plan.info.root.parents if p.name]
+        candidates += ["/".join([*reversed(parents[:n]), base])[-limit:] for n in range(1, len(parents) + 1)]
+
+
+    taken = set(Collection.objects.filter(name__in=candidates).values_list("name", flat=True))
+    for candidate in candidates:
+        if candidate not in taken:
+            return candidate
+    n = 2
+    while Collection.objects.filter(name=f"{base[: limit - 6]} ({n})").exists():
+        n += 1
+    return f"{base[: limit - 6]} ({n})"
 
 
 def _unique_collection_slug(name):
@@ -477,5 +513,3 @@ def _unique_slug(parsed, relpath, taken):
             slug, n = f"{base}-{n}", n + 1
     taken[(parsed.kind, slug)] = relpath
     return slug
-
-
