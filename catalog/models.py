@@ -156,6 +156,10 @@ class DefinitionQuerySet(models.QuerySet):
     def in_collection(self, slug):
         return self.filter(collection__slug=slug)
 
+    def in_category(self, folder):
+        """Definitions in the category ``folder`` (a folder path) or in a folder below it."""
+        return self.filter(models.Q(category=folder) | models.Q(category__startswith=folder + "/"))
+
     def using_tool(self, name):
         """Definitions allowed the tool of this canonical name (``Bash`` also covers ``Bash(git:*)``).
 

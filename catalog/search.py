@@ -90,10 +90,11 @@ class Criteria:
     kind: str = ""
     model: str = ""
     tool: str = ""
+    category: str = ""  # a folder path: definitions in it or below it
 
     @property
     def filtered(self):
-        return any((self.collection, self.kind, self.model, self.tool))
+        return any((self.collection, self.kind, self.model, self.tool, self.category))
 
     @property
     def scope_label(self):
@@ -375,6 +376,12 @@ _FILTERS = {
         " WHERE dt.definition_id = d.id AND dt.enabled AND t.name = %s)"
     ),
 }
+# The category filter takes its folder and every folder below it: two parameters.
+_CATEGORY_FILTER = "(d.category = %s OR d.category LIKE %s ESCAPE '\\')"
+
+
+def _like_prefix(text):
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "/%"
 
 
 def _filter_sql(criteria):
@@ -385,6 +392,9 @@ def _filter_sql(criteria):
         if value:
             clauses.append(clause)
             params.append(value)
+    if criteria.category:
+        clauses.append(_CATEGORY_FILTER)
+        params += [criteria.category, _like_prefix(criteria.category)]
     return " AND ".join(clauses), params
 
 
@@ -615,7 +625,7 @@ def _kept_definitions(criteria):
     list depends on the filters alone, so it is cached until the catalog changes: while a user
     types, every keystroke reuses it.
     """
-    values = json.dumps([criteria.collection, criteria.kind, criteria.model, criteria.tool])
+    values = json.dumps([criteria.collection, criteria.kind, criteria.model, criteria.tool, criteria.category])
     key = f"search-filter:{hashlib.sha256(values.encode()).hexdigest()}"
     kept = cached(key, lambda: _read_kept_definitions(criteria))
     return None if kept == _TOO_MANY else kept

@@ -209,9 +209,9 @@ def names(response):
 
 
 def test_agent_list_is_a_full_page_with_every_present_agent(client, catalog, django_assert_num_queries):
-    """The page lists present agents only, with a filter form wired to HTMX, in 11 queries when cold."""
+    """The page lists present agents only, with a filter form wired to HTMX, in 12 queries when cold."""
     # count, the page's keys, its rows, their tools, catalog stamp, then the six filter choices (rules included)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get("/agents/")
     assert_page(response)
     html = response.content.decode()
@@ -232,7 +232,7 @@ def test_agent_list_filter_choices_are_cached_until_the_catalog_changes(client, 
     with django_assert_num_queries(5):  # count, keys, rows, their tools, catalog stamp
         client.get("/agents/")
     ImportRun.objects.create()
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         client.get("/agents/")
 
 
@@ -396,7 +396,7 @@ def test_list_json_contract(client, catalog):
 
 def test_skill_and_command_lists(client, catalog, django_assert_num_queries):
     """Skills and commands have the same list, page and fragment."""
-    with django_assert_num_queries(11):  # as the agent list
+    with django_assert_num_queries(12):  # as the agent list
         response = client.get("/skills/")
     assert_page(response)
     assert "release-checklist" in response.content.decode()

@@ -51,6 +51,7 @@ class DefinitionFilters:
     """The state of a definition list, all of it from the URL's query string."""
 
     collection: str = ""
+    category: str = ""  # a folder path: definitions in it or in a folder below it
     file_format: str = ""  # not "format": ?format=json asks for the JSON twin
     model: str = ""
     tool: str = ""
@@ -78,6 +79,7 @@ class DefinitionFilters:
         sort = text("sort")
         return cls(
             collection=text("collection"),
+            category=text("category").strip("/"),
             file_format=fmt if fmt in Definition.Format.values else "",
             model=text("model"),
             tool=text("tool"),
@@ -93,12 +95,23 @@ class DefinitionFilters:
     def active(self):
         """Whether anything narrows the list (sorting does not)."""
         return any(
-            (self.collection, self.file_format, self.model, self.tool, self.skill, self.problems, self.rule)
+            (
+                self.collection,
+                self.category,
+                self.file_format,
+                self.model,
+                self.tool,
+                self.skill,
+                self.problems,
+                self.rule,
+            )
         ) or (self.min_size, self.max_size) != (None, None)
 
     def apply(self, queryset):
         if self.collection:
             queryset = queryset.in_collection(self.collection)
+        if self.category:
+            queryset = queryset.in_category(self.category)
         if self.file_format:
             queryset = queryset.filter(format=self.file_format)
         if self.model:
@@ -226,6 +239,10 @@ class FilterOptions:
         return self._choices["collections"]
 
     @property
+    def categories(self):
+        return self._choices["categories"]
+
+    @property
     def formats(self):
         return self._choices["formats"]
 
@@ -256,6 +273,7 @@ def _filter_choices(kind):
         .values_list("slug", "name", "n")
     )
     formats = present.order_by("format").values_list("format").annotate(n=Count("pk"))
+    categories = present.exclude(category="").order_by("category").values_list("category").annotate(n=Count("pk"))
     models = model_counts(present).order_by("model")
     tools = tool_counts(present).order_by("name")
     skills = (
@@ -267,6 +285,7 @@ def _filter_choices(kind):
     problems = rule_counts(present).order_by("code")
     return {
         "collections": list(collections),
+        "categories": [(value, value, n) for value, n in categories],
         "formats": [(value, labels.get(value, value), n) for value, n in formats],
         "models": [(value, value, n) for value, n in models],
         "tools": [(name, name, n) for name, n in tools],
@@ -354,6 +373,7 @@ def search_filter_options():
         .order_by("name")
         .values_list("slug", "name", "n"),
         "kinds": KINDS.choices,
+        "categories": present.exclude(category="").order_by("category").values_list("category").annotate(n=Count("pk")),
         "models": model_counts(present).order_by("model"),
         "tools": tool_counts(present).order_by("name"),
     }

@@ -68,6 +68,7 @@ class ImportReport:
     rejections: list = field(default_factory=list)
     problems: list = field(default_factory=list)
     collections: list = field(default_factory=list)
+    sources: list = field(default_factory=list)  # git sources: {url, ref, commit, previous} (services.sources)
 
     def to_json(self):
         return {
@@ -83,7 +84,21 @@ class ImportReport:
             "rejections": self.rejections,
             "problems": self.problems,
             "collections": self.collections,
+            "sources": self.sources,
         }
+
+
+@dataclass(frozen=True)
+class GitOrigin:
+    """What ``services.sources`` knows of a checkout it hands over: its identity and history."""
+
+    key: str  # the collection's source_key, ``git:<repository key>[@ref]``
+    name: str  # owner/repo[@ref]
+    host: str  # qualifies the name when another source holds it
+    url: str  # redacted, never with credentials
+    ref: str
+    commit: str
+    changes: dict = field(default_factory=dict)  # {relpath: core.sources.LastChange}
 
 
 @dataclass
@@ -93,16 +108,21 @@ class _CollectionPlan:
     name: str  # the name it gets when it is created
     complete: bool  # the whole collection root was walked, so unseen files are missing
     files: list = field(default_factory=list)
+    git: GitOrigin | None = None
 
 
-def import_paths(paths, *, collection_name=None, progress=None):
+def import_paths(paths, *, collection_name=None, progress=None, origins=None):
     """Import files and directories; return ``(ImportRun, ImportReport)``.
 
     ``collection_name`` puts everything into one collection of that name. ``progress`` is
-    called as ``progress(done, total)`` while files are read.
+    called as ``progress(done, total)`` while files are read. ``origins`` maps a checkout
+    (one of ``paths``) to its ``GitOrigin`` (``services.sources`` fetches them).
     """
     report = ImportReport()
+    origins = {Path(path).resolve(): origin for path, origin in (origins or {}).items()}
     plans = _plan(paths, collection_name, report)
+    for plan in plans:
+        _adopt_origin(plan, origins.get(plan.info.root))
     known = _known_hashes(plans)
     changed = {
         plan.key
@@ -115,7 +135,9 @@ def import_paths(paths, *, collection_name=None, progress=None):
     todo = [planned for plan in plans if plan.key in changed for planned in plan.files if not planned.rejection]
     analyse_all(todo, progress)
 
-    run = ImportRun.objects.create(paths=[str(p) for p in paths])
+    # A checkout is recorded by its (redacted) URL: its folder is the server's business.
+    by_root = {root: origin.url + (f"@{origin.ref}" if origin.ref else "") for root, origin in origins.items()}
+    run = ImportRun.objects.create(paths=[by_root.get(Path(p).resolve(), str(p)) for p in paths])
     try:
         with transaction.atomic():
             _acquire_write_lock()
@@ -232,6 +254,13 @@ def _plan(paths, collection_name, report):
             report.rejected += 1
             report.rejections.append({"path": str(path), "reason": "No such file or directory."})
     return list(plans.values())
+
+
+def _adopt_origin(plan, origin):
+    """A checkout's collection is its repository's: keyed, named and dated by its git origin."""
+    if origin is None:
+        return
+    plan.git, plan.key, plan.name = origin, origin.key, origin.name
 
 
 def _plan_for(plans, info, collection_name, complete):
@@ -375,6 +404,21 @@ def _write_collection(plan, run, report, tools, changed):
         vanished = [d.pk for path, d in existing.items() if path not in seen and not d.missing]
         report.missing += len(vanished)
         Definition.objects.filter(pk__in=vanished).update(missing=True)
+    if plan.git is not None:
+        _date_upstream(collection, plan.git)
+
+
+def _date_upstream(collection, origin):
+    """Every definition of a git collection gets the commit that last changed its file."""
+    stale = []
+    for definition in collection.definitions.only("pk", "source_path", "upstream_commit", "upstream_exact"):
+        change = origin.changes.get(definition.source_path)
+        if change is None or (change.commit, change.exact) == (definition.upstream_commit, definition.upstream_exact):
+            continue
+        definition.upstream_commit, definition.upstream_exact = change.commit, change.exact
+        definition.upstream_changed_at = change.date
+        stale.append(definition)
+    Definition.objects.bulk_update(stale, ["upstream_commit", "upstream_exact", "upstream_changed_at"], batch_size=500)
 
 
 def _collection_findings(plan):
@@ -464,6 +508,9 @@ def _upsert_collection(plan):
     collection.commit = info.commit or collection.commit
     collection.description = info.description or collection.description
     collection.source_root = str(info.root)
+    if plan.git is not None:
+        collection.origin, collection.commit = plan.git.url, plan.git.commit
+        collection.source_url, collection.ref, collection.synced_at = plan.git.url, plan.git.ref, timezone.now()
     collection.save()
     return collection
 
@@ -474,7 +521,9 @@ def _unique_collection_name(plan):
     limit = rows.max_length(Collection, "name")
     base = plan.name[:limit]
     candidates = [base]
-    if plan.key.startswith("dir:"):
+    if plan.git is not None and plan.git.host:
+        candidates.append(f"{plan.git.host}/{base}"[:limit])
+    elif plan.key.startswith("dir:"):
         parents = [p.name for p in plan.info.root.parents if p.name]
         candidates += ["/".join([*reversed(parents[:n]), base])[-limit:] for n in range(1, len(parents) + 1)]
 

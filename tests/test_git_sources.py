@@ -1,0 +1,138 @@
+"""Collections from sources: categories in lists, git URLs imported and synced, provenance, and
+credentials that never leave the command line. Both databases."""
+
+
+import json
+import os
+from datetime import UTC, datetime
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from catalog.models import Collection, Definition, ImportRun
+from tests.core.test_sources import Upstream
+from tests.test_importer import write_category_repository
+
+pytestmark = pytest.mark.django_db
+
+
+def test_lists_filter_by_category_on_the_page_and_in_json(client, tmp_path, import_tree):
+    """``?category=`` narrows a list; the form offers the categories; the JSON row says it."""
+    write_category_repository(
+        tmp_path / "agency", ["design/ui-designer.md", "design/web/css-wizard.md", "engineering/backend.md"]
+    )
+    import_tree(tmp_path / "agency")
+    page = client.get("/agents/", {"category": "design"})
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "ui-designer" in text and "css-wizard" in text and "backend" not in text.split('id="results"')[1]
+    assert 'name="category"' in text and "engineering" in text
+    data = client.get("/agents/", {"category": "design/web", "format": "json"}).json()
+    assert [(row["name"], row["category"]) for row in data["results"]] == [("css-wizard", "design/web")]
+    assert Definition.objects.in_category("engineering").count() == 1
+
+
+# --- git URLs --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def sources_dir(tmp_path, settings, monkeypatch):
+    """Checkouts under the test's folder; no user or system git configuration."""
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    settings.AGENTDASH_SOURCES_DIR = tmp_path / "sources"
+    return settings.AGENTDASH_SOURCES_DIR
+
+
+def agent_text(name, description="Does its job."):
+    return f"---\nname: {name}\ndescription: {description}\n---\n\n# {name}\n\nBody of {name}.\n"
+
+
+@pytest.fixture
+def repository(tmp_path):
+    repo = Upstream(tmp_path / "upstream")
+    repo.first = repo.commit(
+        "2022-05-03T10:00:00+00:00",
+        {
+            "agents/reviewer.md": agent_text("reviewer"),
+            "agents/planner.md": agent_text("planner"),
+            "README.md": "# Agents\n",
+        },
+        "first",
+    )
+    return repo
+
+
+def run_import(*args):
+    out = StringIO()
+    call_command("import_agents", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_a_git_url_imports_then_a_second_run_reports_the_change(sources_dir, repository):
+    """file:// URL: one collection at the commit; an edit, an add and a delete upstream then read
+    exactly updated 1, created 1, missing 1, with the new commit."""
+    first = run_import(repository.url)
+    collection = Collection.objects.get()
+    assert (collection.source_url, collection.commit, collection.name) == (repository.url, repository.first, "upstream")
+    assert collection.source_key.startswith("git:") and collection.synced_at is not None
+    assert Path(collection.source_root).parent == sources_dir
+    assert f"commit {repository.first[:7]}" in first
+    reviewer = Definition.objects.get(slug="reviewer")
+    assert reviewer.upstream_commit == repository.first
+    assert reviewer.upstream_changed_at == datetime(2022, 5, 3, 10, tzinfo=UTC)
+
+    second_commit = repository.commit(
+        "2022-06-01T08:00:00+00:00",
+        {
+            "agents/reviewer.md": agent_text("reviewer", "Reviews more carefully."),
+            "agents/writer.md": agent_text("writer"),
+            "agents/planner.md": None,
+        },
+    )
+    out = StringIO()
+    call_command("import_agents", repository.url, "--json", stdout=out)
+    report = json.loads(out.getvalue())
+    assert (report["updated"], report["created"], report["missing"]) == (1, 1, 1)
+    assert report["sources"] == [
+        {"url": repository.url, "ref": "", "commit": second_commit, "previous": repository.first}
+    ]
+    collection.refresh_from_db()
+    assert collection.commit == second_commit and Collection.objects.count() == 1
+    assert Definition.objects.get(slug="reviewer").upstream_commit == second_commit
+    assert Definition.objects.get(slug="planner").missing
+
+    third = repository.commit("2022-07-01T08:00:00+00:00", {"agents/editor.md": agent_text("editor")})
+    out = StringIO()
+    call_command("import_agents", "--sync", stdout=out)
+    assert f"commit {second_commit[:7]} -> {third[:7]}" in out.getvalue()
+    assert Definition.objects.filter(slug="editor").exists()
+
+
+def test_a_ref_names_its_own_collection(sources_dir, repository):
+    """``URL@ref`` and ``--ref`` are one collection per ref, named with it."""
+    repository.git("tag", "v1")
+    run_import(f"{repository.url}@v1")
+    run_import(repository.url, "--ref", "v1")
+    assert list(Collection.objects.values_list("name", "ref")) == [("upstream@v1", "v1")]
+
+
+def test_a_failed_fetch_is_one_line_and_leaves_the_catalog_as_it_was(sources_dir, tmp_path, repository):
+    """An unknown repository: one line naming the URL; no collection, no import run."""
+    missing = (tmp_path / "nowhere").as_uri()
+    with pytest.raises(CommandError) as caught:
+        run_import(str(tmp_path), missing)
+    message = str(caught.value)
+    assert "\n" not in message and "nowhere" in message
+    assert not Collection.objects.exists() and not ImportRun.objects.exists()
+
+
+def test_a_path_that_does_not_exist_is_an_error(tmp_path):
+    """Not a rejected file with exit 0: a one-line error before anything is written."""
+    with pytest.raises(CommandError, match="No such file or directory: .*typo"):
+        run_import(str(tmp_path / "typo"))
+    with pytest.raises(CommandError, match=r"give https://github.com/o/r"):
+        run_import("github.com/o/r")
+    assert not ImportRun.objects.exists()
