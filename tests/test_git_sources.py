@@ -3,6 +3,7 @@ credentials that never leave the command line. Both databases."""
 
 
 import json
+import logging
 import os
 from datetime import UTC, datetime
 from io import StringIO
@@ -12,7 +13,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from catalog.models import Collection, Definition, ImportRun
-from tests.core.test_sources import Upstream
+from tests.core.test_sources import TOKEN, Upstream, http_upstream, upstream  # noqa: F401 (fixtures)
 from tests.test_importer import write_category_repository
 
 pytestmark = pytest.mark.django_db
@@ -136,3 +137,51 @@ def test_a_path_that_does_not_exist_is_an_error(tmp_path):
     with pytest.raises(CommandError, match=r"give https://github.com/o/r"):
         run_import("github.com/o/r")
     assert not ImportRun.objects.exists()
+
+
+# --- provenance and credentials ---------------------------------------------------------
+
+
+def test_the_detail_page_links_to_the_file_at_its_commit_and_its_history(sources_dir, repository, client):
+    """A forge origin gives file and history links at the imported commit, and the last change."""
+    run_import(repository.url)
+    Collection.objects.update(origin="https://github.com/acme/agents")
+    definition = Definition.objects.get(slug="reviewer")
+    page = client.get(definition.get_absolute_url()).content.decode()
+    commit = repository.first
+    assert f'href="https://github.com/acme/agents/blob/{commit}/agents/reviewer.md"' in page
+    assert f'href="https://github.com/acme/agents/commits/{commit}/agents/reviewer.md"' in page
+    assert "Last changed upstream" in page and "3 May 2022" in page
+    data = client.get(definition.get_absolute_url(), {"format": "json"}).json()
+    assert data["provenance"]["upstream_commit"] == commit
+    assert data["provenance"]["upstream_changed_at"].startswith("2022-05-03T10:00:00")
+    assert data["source"]["url"] == repository.url and data["source"]["commit"] == commit
+
+
+def test_a_token_in_the_url_appears_nowhere(sources_dir, http_upstream, client, admin_client, caplog):
+    """http://bot:TOKEN@… fetches, and the token is in no page, JSON, log, run, row or checkout file."""
+    address, seen = http_upstream
+    caplog.set_level(logging.DEBUG)
+    out = run_import(f"http://bot:{TOKEN}@{address}@main")
+    assert any(seen) and Definition.objects.exists()
+    definition = Definition.objects.first()
+    collection = definition.collection
+    urls = [
+        "/",
+        "/agents/",
+        "/collections/",
+        collection.get_absolute_url(),
+        definition.get_absolute_url(),
+        "/search/?q=reviewer",
+    ]
+    texts = [out, caplog.text, json.dumps(list(ImportRun.objects.values_list("paths", "report")))]
+    texts += [json.dumps(list(Collection.objects.values()), default=str)]
+    for url in urls:
+        for browser in (client, admin_client):
+            texts.append(browser.get(url).content.decode())
+            texts.append(browser.get(url, {"format": "json"}).content.decode())
+    texts += [p.read_text(errors="replace") for p in sources_dir.rglob("*") if p.is_file()]
+    assert not [text for text in texts if TOKEN in text]
+    # The checkout's folder is the server's: staff see it, nobody else does.
+    assert collection.source_root in admin_client.get(collection.get_absolute_url()).content.decode()
+    assert collection.source_root not in client.get(collection.get_absolute_url()).content.decode()

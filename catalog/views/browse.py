@@ -57,9 +57,11 @@ def definition_detail(request, collection, kind, slug):
     if not wants_json(request):
         ensure_rendered(definition)
     panels = definitions.definition_panels(definition)
+    upstream = definitions.provenance(definition)
     context = {
         "definition": definition,
         "panels": panels,
+        "upstream": upstream,
         "kind_label": browse.kind_label(kind),
         "list_url": reverse(f"catalog:{kind}_list"),
     }
@@ -72,7 +74,7 @@ def definition_detail(request, collection, kind, slug):
         "catalog/definition_detail.html",
         context,
         fragment="content",
-        json_data=lambda: json_api.definition_detail(definition, panels),
+        json_data=lambda: json_api.definition_detail(definition, panels, upstream),
     )
 
 
