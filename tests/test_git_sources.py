@@ -158,7 +158,7 @@ def test_the_detail_page_links_to_the_file_at_its_commit_and_its_history(sources
     assert data["source"]["url"] == repository.url and data["source"]["commit"] == commit
 
 
-def test_a_token_in_the_url_appears_nowhere(sources_dir, http_upstream, client, admin_client, caplog):
+def test_a_token_in_the_url_appears_nowhere(sources_dir, http_upstream, client, admin_client, caplog):  # noqa: F811
     """http://bot:TOKEN@… fetches, and the token is in no page, JSON, log, run, row or checkout file."""
     address, seen = http_upstream
     caplog.set_level(logging.DEBUG)
