@@ -15,10 +15,11 @@ Nothing here imports Django or parses YAML; plugin and marketplace manifests are
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import manifests
+from .parsing.definition import is_heading_agent
 from .sources import SourceError, parse_source, redact_url
 
 __all__ = [
@@ -270,36 +271,63 @@ def discover(collection_root) -> Iterator[Candidate]:
     }
     skill_dirs.discard("")
 
+    found, headed = [], []
     for relpath, path, skip in entries:
         if skip is not None:
-            yield Candidate(path, relpath, collection_root, None, None, skip_reason=skip)
+            found.append(Candidate(path, relpath, collection_root, None, None, skip_reason=skip))
             continue
         plugin = manifests.plugin_for(relpath, plugins)
         decided = _path_rule(relpath)
         if decided is None:
-            decided = classify(relpath, _read_head(path))
+            head = _read_head(path)
+            decided = classify(relpath, head)
             kind, fmt, namespace, skip_reason = decided
             listed = manifests.listed_kind(relpath, plugin)
             if listed and (kind or "not a definition" in skip_reason):
                 kind, fmt, skip_reason = listed, fmt or _format_for(relpath.split("/")), ""
             elif _inside(relpath, skill_dirs):
                 kind, fmt, skip_reason = None, None, "skill resource"
+            elif skip_reason == "not a definition: no frontmatter" and is_heading_agent(head):
+                headed.append(len(found))
             decided = kind, fmt, namespace, skip_reason
         kind, fmt, namespace, skip_reason = decided
         plugin_name = plugin.name if plugin else ""
         if kind == "command" and plugin_name:
             namespace = ":".join(part for part in (plugin_name, namespace) if part)
-        yield Candidate(
-            path=path,
-            relpath=relpath,
-            collection_root=collection_root,
-            kind=kind,
-            format=fmt if kind else None,
-            namespace=namespace if kind == "command" else "",
-            plugin=plugin_name,
-            skip_reason=skip_reason,
-            category=category_of(relpath, kind) if kind else "",
+        found.append(
+            Candidate(
+                path=path,
+                relpath=relpath,
+                collection_root=collection_root,
+                kind=kind,
+                format=fmt if kind else None,
+                namespace=namespace if kind == "command" else "",
+                plugin=plugin_name,
+                skip_reason=skip_reason,
+                category=category_of(relpath, kind) if kind else "",
+            )
         )
+    _admit_heading_agents(found, headed)
+    yield from found
+
+
+def _admit_heading_agents(found, headed):
+    """A Markdown file without frontmatter that reads as an agent (``# Name``, ``## Description``)
+    is one when its folder holds an agent with frontmatter: beside them it is one of theirs, while
+    alone (a ``docs/`` folder) it is only a document."""
+    if not headed:
+        return
+    agent_folders = {c.relpath.rpartition("/")[0] for c in found if c.kind == "agent"}
+    for index in headed:
+        candidate = found[index]
+        if candidate.relpath.rpartition("/")[0] in agent_folders:
+            found[index] = replace(
+                candidate,
+                kind="agent",
+                format=_format_for(candidate.relpath.split("/")),
+                skip_reason="",
+                category=category_of(candidate.relpath, "agent"),
+            )
 
 
 _KIND_FOLDERS = frozenset({"agents", "agent", "commands", "command", "skills", "skill", "prompts", "chatmodes"})

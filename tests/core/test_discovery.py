@@ -300,6 +300,25 @@ def test_nested_checkouts_are_found_three_levels_down(tmp_path):
     ]
 
 
+HEADED = "# Brand Guardian\n\n## Description\n\nKeeps pages on brand.\n"
+
+
+def test_heading_agents_count_beside_frontmatter_agents_only(tmp_path):
+    """``# Name`` + ``## Description`` without frontmatter is an agent among agents of its
+    folder; the README beside them and the same shape in docs/ stay skipped with their reason."""
+    write(tmp_path, "README.md", "# Agency\n\n## Description\n\nAll our agents.\n")
+    write(tmp_path, "design/ui-designer.md")
+    write(tmp_path, "design/ux-researcher.md")
+    write(tmp_path, "design/brand-guardian.md", HEADED)
+    write(tmp_path, "design/notes.md", "Some notes, no heading.\n")
+    write(tmp_path, "docs/guide.md", HEADED)
+    found = {c.relpath: (c.kind, c.skip_reason) for c in discover(tmp_path)}
+    assert found["design/brand-guardian.md"] == ("agent", "")
+    assert found["design/notes.md"] == (None, "not a definition: no frontmatter")
+    assert found["docs/guide.md"] == (None, "not a definition: no frontmatter")
+    assert found["README.md"] == (None, "not a definition: README.md")
+
+
 @pytest.mark.parametrize(
     ("relpath", "kind", "category"),
     [
