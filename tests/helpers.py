@@ -20,7 +20,7 @@ import yaml
 from catalog.core.text import repair_mojibake
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+SHARED = Path(os.environ.get("AGENTDASH_SHARED") or REPO.parent / "shared")  # ./dev test checks it is there
 CORPUS = SHARED / "corpus"
 SEEDS = SHARED / "seeds"
 SAMPLE = REPO / "catalog" / "sample_catalog"

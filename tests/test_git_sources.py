@@ -5,6 +5,7 @@ credentials that never leave the command line. Both databases."""
 import json
 import logging
 import os
+import subprocess
 from datetime import UTC, datetime
 from io import StringIO
 from pathlib import Path
@@ -14,6 +15,7 @@ from django.core.management import CommandError, call_command
 
 from catalog.models import Collection, Definition, ImportRun
 from tests.core.test_sources import TOKEN, Upstream, http_upstream, upstream  # noqa: F401 (fixtures)
+from tests.helpers import REPO, SAMPLE, manage, on_postgres
 from tests.test_importer import write_category_repository
 
 pytestmark = pytest.mark.django_db
@@ -185,3 +187,28 @@ def test_a_token_in_the_url_appears_nowhere(sources_dir, http_upstream, client, 
     # The checkout's folder is the server's: staff see it, nobody else does.
     assert collection.source_root in admin_client.get(collection.get_absolute_url()).content.decode()
     assert collection.source_root not in client.get(collection.get_absolute_url()).content.decode()
+
+
+# --- errors a newcomer meets first -------------------------------------------------------
+
+
+@pytest.mark.skipif(on_postgres(), reason="a SQLite file of the test's own")
+def test_an_unmigrated_database_is_one_line_or_migrated_by_import(tmp_path):
+    """Any command says to run migrate in one line; import_agents sets a SQLite file up itself."""
+    url = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    shell = manage(url, "shell", "-c", "from catalog.models import Collection; Collection.objects.count()", check=False)
+    assert shell.returncode == 1
+    assert shell.stderr.strip().splitlines()[-1].endswith("run `.venv/bin/python manage.py migrate`.")
+    assert "Traceback" not in shell.stderr
+    imported = manage(url, "import_agents", str(SAMPLE), check=False)
+    assert imported.returncode == 0, imported.stderr
+    assert "created" in imported.stdout
+
+
+def test_dev_test_without_the_shared_folder_stops_at_once(tmp_path):
+    """./dev test names what is missing and the variable that points elsewhere, in one line."""
+    env = {**os.environ, "AGENTDASH_SHARED": str(tmp_path / "nowhere")}
+    result = subprocess.run(["./dev", "test", "sqlite"], cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    [line] = result.stderr.strip().splitlines()
+    assert "nowhere/corpus" in line and "AGENTDASH_SHARED" in line

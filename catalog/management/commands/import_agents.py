@@ -8,7 +8,10 @@ The writes are ``catalog.services.sources``'; this only reads arguments and prin
 import json
 import sys
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
 
 from catalog.services.importer import ImportBusy
 from catalog.services.sources import SourceError, import_sources, sync_collections
@@ -26,6 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Print the report as one JSON object.")
 
     def handle(self, *args, **options):
+        self._ensure_migrated()
         if options["sync"]:
             if options["sources"]:
                 raise CommandError("--sync takes no SOURCE: it syncs every collection imported from a URL.")
@@ -49,6 +53,18 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(report.to_json(), ensure_ascii=False))
             return
         self._summary(run, report)
+
+    def _ensure_migrated(self):
+        """The command that creates a catalog sets up a SQLite file itself; elsewhere (PostgreSQL,
+        where schema changes are the operator's) it says, in one line, to run migrate."""
+        connection = connections[DEFAULT_DB_ALIAS]
+        executor = MigrationExecutor(connection)
+        if not executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            return
+        if connection.vendor != "sqlite":
+            raise CommandError("The database is not set up: run `.venv/bin/python manage.py migrate`.")
+        self.stderr.write(f"Setting up the database {connection.settings_dict['NAME']} (migrate)…")
+        call_command("migrate", interactive=False, verbosity=0)
 
     def _sync(self, options):
         results = sync_collections()
