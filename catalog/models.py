@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 
 from .core.keys import DefinitionKey, key_of
+from .core.parsing import MODEL_SEPARATOR
 
 
 class Collection(models.Model):
@@ -155,6 +156,15 @@ class DefinitionQuerySet(models.QuerySet):
 
     def in_collection(self, slug):
         return self.filter(collection__slug=slug)
+
+    def with_model(self, name):
+        """Definitions whose ``model`` is ``name``, or lists it among others (Copilot's lists)."""
+        return self.filter(
+            models.Q(model=name)
+            | models.Q(model__startswith=name + MODEL_SEPARATOR)
+            | models.Q(model__endswith=MODEL_SEPARATOR + name)
+            | models.Q(model__contains=MODEL_SEPARATOR + name + MODEL_SEPARATOR)
+        )
 
     def in_category(self, folder):
         """Definitions in the category ``folder`` (a folder path) or in a folder below it."""

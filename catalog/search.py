@@ -41,6 +41,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
 
+from .core.parsing import MODEL_SEPARATOR
 from .models import Definition, Item
 from .stamp import cached
 
@@ -370,7 +371,6 @@ def time_budget(ms):
 _FILTERS = {
     "collection": "d.collection_id IN (SELECT c.id FROM catalog_collection c WHERE c.slug = %s)",
     "kind": "d.kind = %s",
-    "model": "d.model = %s",
     "tool": (
         "EXISTS (SELECT 1 FROM catalog_definitiontool dt JOIN catalog_tool t ON t.id = dt.tool_id"
         " WHERE dt.definition_id = d.id AND dt.enabled AND t.name = %s)"
@@ -380,8 +380,23 @@ _FILTERS = {
 _CATEGORY_FILTER = "(d.category = %s OR d.category LIKE %s ESCAPE '\\')"
 
 
+# A model alone, or one of a Copilot list ("a, b"): as DefinitionQuerySet.with_model.
+_MODEL_FILTER = (
+    "(d.model = %s OR d.model LIKE %s ESCAPE '\\' OR d.model LIKE %s ESCAPE '\\' OR d.model LIKE %s ESCAPE '\\')"
+)
+
+
+def _listed(model):
+    sep, name = MODEL_SEPARATOR, _like_escape(model)
+    return f"{name}{sep}%", f"%{sep}{name}", f"%{sep}{name}{sep}%"
+
+
+def _like_escape(text):
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _like_prefix(text):
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "/%"
+    return _like_escape(text) + "/%"
 
 
 def _filter_sql(criteria):
@@ -392,6 +407,9 @@ def _filter_sql(criteria):
         if value:
             clauses.append(clause)
             params.append(value)
+    if criteria.model:
+        clauses.append(_MODEL_FILTER)
+        params += [criteria.model, *_listed(criteria.model)]
     if criteria.category:
         clauses.append(_CATEGORY_FILTER)
         params += [criteria.category, _like_prefix(criteria.category)]

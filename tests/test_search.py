@@ -593,3 +593,14 @@ def test_json_of_seed_search_is_utf8(client, seeds):
     """JSON keeps non-ASCII text readable (ensure_ascii off) and parses back."""
     response = client.get(URL, {"q": "test coverage", "scope": "metric", "format": "json"})
     assert json.loads(response.content.decode("utf-8"))["count"] >= 1
+
+
+@pytest.mark.django_db
+def test_a_list_of_models_filters_by_each():
+    """Copilot's ``model: [a, b]`` is stored as "a, b": each model finds it, a part of one does not."""
+    listed = make_definition("Listed", [(R, "Audit security headers")], model="gpt-4.1, claude-sonnet-4")
+    make_definition("Other", [(R, "Audit security headers")], model="gpt-4.1-mini")
+    assert names(search.search(Criteria(query="security", model="gpt-4.1"))) == ["Listed"]
+    assert names(search.search(Criteria(query="security", model="claude-sonnet-4"))) == ["Listed"]
+    assert names(search.search(Criteria(query="security", model="sonnet"))) == []
+    assert list(Definition.objects.with_model("claude-sonnet-4")) == [listed]

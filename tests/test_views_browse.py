@@ -777,3 +777,21 @@ def test_every_corpus_agent_page_renders(client, shard):
     assert failures == []
     shown = Definition.objects.filter(pk__in=[agent.pk for agent in agents])
     assert not shown.exclude(rendered_sha256=F("sha256")).exists()
+
+
+def test_a_copilot_list_of_models_shows_as_a_list_and_filters_by_each(client, tmp_path):
+    """``model: [gpt-4.1, claude-sonnet-4]``: the row reads "gpt-4.1, claude-sonnet-4", each model
+    is a filter choice of its own and finds the agent."""
+    agents = tmp_path / ".github" / "agents"
+    agents.mkdir(parents=True)
+    planner = "---\ndescription: Plans.\nmodel: [gpt-4.1, claude-sonnet-4]\n---\nPlan.\n"
+    (agents / "planner.agent.md").write_text(planner)
+    (agents / "coder.agent.md").write_text("---\ndescription: Codes.\nmodel: gpt-4.1\n---\nCode.\n")
+    import_paths([tmp_path])
+    page = client.get("/agents/").content.decode()
+    assert "gpt-4.1, claude-sonnet-4" in page and "[&#x27;" not in page and "['" not in page
+    choices = browse.filter_options("agent").models
+    assert choices == [("claude-sonnet-4", "claude-sonnet-4", 1), ("gpt-4.1", "gpt-4.1", 2)]
+    for model, expected in (("gpt-4.1", ["coder", "planner"]), ("claude-sonnet-4", ["planner"])):
+        data = client.get("/agents/", {"model": model, "format": "json"}).json()
+        assert sorted(row["name"] for row in data["results"]) == expected

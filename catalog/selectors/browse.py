@@ -115,7 +115,7 @@ class DefinitionFilters:
         if self.file_format:
             queryset = queryset.filter(format=self.file_format)
         if self.model:
-            queryset = queryset.filter(model=self.model)
+            queryset = queryset.with_model(self.model)
         if self.tool:
             queryset = queryset.using_tool(self.tool)
         if self.skill:
@@ -274,7 +274,7 @@ def _filter_choices(kind):
     )
     formats = present.order_by("format").values_list("format").annotate(n=Count("pk"))
     categories = present.exclude(category="").order_by("category").values_list("category").annotate(n=Count("pk"))
-    models = model_counts(present).order_by("model")
+    models = model_counts(present)
     tools = tool_counts(present).order_by("name")
     skills = (
         Reference.objects.filter(kind=Reference.Kind.SKILL, definition__in=present)
@@ -374,6 +374,6 @@ def search_filter_options():
         .values_list("slug", "name", "n"),
         "kinds": KINDS.choices,
         "categories": present.exclude(category="").order_by("category").values_list("category").annotate(n=Count("pk")),
-        "models": model_counts(present).order_by("model"),
+        "models": model_counts(present),
         "tools": tool_counts(present).order_by("name"),
     }

@@ -110,7 +110,7 @@ def parse_definition(raw, path, kind, format, namespace=""):
         name=name,
         description=description,
         examples=examples,
-        model=text_value(frontmatter.get("model")),
+        model=model_text(frontmatter.get("model")),
         color=text_value(frontmatter.get("color")),
         frontmatter=frontmatter,
         body=body,
@@ -124,6 +124,18 @@ def parse_definition(raw, path, kind, format, namespace=""):
         lenient=lenient,
         problems=tuple(problems),
     )
+
+
+# Copilot lets ``model:`` be a list of models to try in turn; they are kept in one column.
+MODEL_SEPARATOR = ", "
+
+
+def model_text(value):
+    """The ``model`` field as the catalog stores it: a list becomes its models joined by
+    ``MODEL_SEPARATOR`` (never the text of a Python list)."""
+    if isinstance(value, list):
+        return MODEL_SEPARATOR.join(name_list(value))
+    return text_value(value)
 
 
 def _heading_identity(body):
