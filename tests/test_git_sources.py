@@ -212,3 +212,15 @@ def test_dev_test_without_the_shared_folder_stops_at_once(tmp_path):
     assert result.returncode == 1
     [line] = result.stderr.strip().splitlines()
     assert "nowhere/corpus" in line and "AGENTDASH_SHARED" in line
+
+
+def test_a_refused_token_is_not_in_the_error_either(sources_dir, http_upstream, caplog):  # noqa: F811
+    """A wrong password: one line naming the redacted URL, and the token nowhere."""
+    address, _ = http_upstream
+    caplog.set_level(logging.DEBUG)
+    with pytest.raises(CommandError) as caught:
+        run_import(f"http://bot:wrong-{TOKEN}@{address}")
+    message = str(caught.value)
+    assert "\n" not in message and address in message
+    assert TOKEN not in message and TOKEN not in caplog.text
+    assert not Collection.objects.exists() and not ImportRun.objects.exists()
