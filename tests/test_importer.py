@@ -349,3 +349,17 @@ def test_corpus_imports_into_one_collection_per_repository(import_tree):
     ):
         found.setdefault(collection, {})[kind] = count
     assert found == expected
+
+
+def test_a_file_given_alone_joins_its_repository(tmp_path, import_tree):
+    """design/new.md of an imported repository goes into that repository's collection, with its
+    category, instead of a collection named "design"; nothing else is marked missing."""
+    write_category_repository(tmp_path / "agency", ["design/a.md", "testing/b.md"])
+    import_tree(tmp_path / "agency")
+    new = tmp_path / "agency" / "design" / "new.md"
+    new.write_text(AGENT.format(name="new", description="New.", title="New"))
+    report = import_tree(new)
+    assert (report.created, report.missing) == (1, 0)
+    assert list(Collection.objects.values_list("name", flat=True)) == ["agency"]
+    assert Definition.objects.get(slug="new").source_path == "design/new.md"
+    assert Definition.objects.get(slug="new").category == "design"

@@ -224,7 +224,8 @@ def _plan(paths, collection_name, report):
                 for candidate in discovery.discover(info.root):
                     _add_candidate(plan, candidate, report)
         elif path.is_file():
-            root = path.resolve().parent
+            root = _imported_root_of(path.resolve())
+            relpath = path.resolve().relative_to(root).as_posix()
             info = discovery.CollectionInfo(
                 root=root,
                 name=root.name,
@@ -235,18 +236,18 @@ def _plan(paths, collection_name, report):
                 source_key=f"dir:{root}",
             )
             plan = _plan_for(plans, info, collection_name, complete=False)
-            kind, fmt, namespace, reason = discovery.classify(path.name, _head(path))
+            kind, fmt, namespace, reason = discovery.classify(relpath, _head(path))
             if kind is None and reason.startswith("not a definition"):
                 kind, fmt = "agent", "claude-code"  # named explicitly: the user says it is one
             candidate = discovery.Candidate(
                 path=path.resolve(),
-                relpath=path.name,
+                relpath=relpath,
                 collection_root=root,
                 kind=kind,
                 format=fmt,
                 namespace=namespace,
                 skip_reason="" if kind else reason,
-                category="",
+                category=discovery.category_of(relpath, kind) if kind else "",
             )
             _add_candidate(plan, candidate, report)
         else:
@@ -254,6 +255,17 @@ def _plan(paths, collection_name, report):
             report.rejected += 1
             report.rejections.append({"path": str(path), "reason": "No such file or directory."})
     return list(plans.values())
+
+
+def _imported_root_of(file):
+    """The deepest folder already imported as a collection that holds the file, else its folder:
+    a file given alone joins its repository's collection rather than one named after its folder."""
+    roots = [
+        Path(key.removeprefix("dir:"))
+        for key in Collection.objects.filter(source_key__startswith="dir:").values_list("source_key", flat=True)
+    ]
+    holding = [root for root in roots if file.is_relative_to(root)]
+    return max(holding, key=lambda root: len(root.parts)) if holding else file.parent
 
 
 def _adopt_origin(plan, origin):
