@@ -259,7 +259,8 @@ def scratch_database(tmp_path, *migrate_to):
 
         def query(sql):
             with psycopg.connect(dbname=name, **admin) as conn:
-                return conn.execute(sql).fetchall()
+                cursor = conn.execute(sql)
+                return cursor.fetchall() if cursor.description else []  # an UPDATE has no rows
 
         try:
             manage(url, "migrate", "--noinput", *migrate_to)
