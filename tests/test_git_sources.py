@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 
 from catalog.models import Collection, Definition, ImportRun
 from tests.core.test_sources import TOKEN, Upstream, http_upstream, upstream  # noqa: F401 (fixtures)
-from tests.helpers import REPO, SAMPLE, manage, on_postgres
+from tests.helpers import REPO, SAMPLE, manage, on_postgres, scratch_database
 from tests.test_importer import write_category_repository
 
 pytestmark = pytest.mark.django_db
@@ -192,17 +192,24 @@ def test_a_token_in_the_url_appears_nowhere(sources_dir, http_upstream, client, 
 # --- errors a newcomer meets first -------------------------------------------------------
 
 
-@pytest.mark.skipif(on_postgres(), reason="a SQLite file of the test's own")
 def test_an_unmigrated_database_is_one_line_or_migrated_by_import(tmp_path):
-    """Any command says to run migrate in one line; import_agents sets a SQLite file up itself."""
-    url = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
-    shell = manage(url, "shell", "-c", "from catalog.models import Collection; Collection.objects.count()", check=False)
-    assert shell.returncode == 1
-    assert shell.stderr.strip().splitlines()[-1].endswith("run `.venv/bin/python manage.py migrate`.")
-    assert "Traceback" not in shell.stderr
-    imported = manage(url, "import_agents", str(SAMPLE), check=False)
-    assert imported.returncode == 0, imported.stderr
-    assert "created" in imported.stdout
+    """Any command says to run migrate in one line; import_agents sets a SQLite database up
+    itself and, on PostgreSQL (no implicit schema changes there), says the line too."""
+    with scratch_database(tmp_path, "catalog", "zero") as (url, _):
+        count = "from catalog.models import Collection; Collection.objects.count()"
+        shell = manage(url, "shell", "-c", count, check=False)
+        assert shell.returncode == 1
+        assert shell.stderr.strip().splitlines()[-1].endswith("run `.venv/bin/python manage.py migrate`.")
+        assert "Traceback" not in shell.stderr
+        imported = manage(url, "import_agents", str(SAMPLE), check=False)
+        if on_postgres():
+            assert imported.returncode == 1
+            assert imported.stderr.strip().splitlines() == [
+                "CommandError: The database is not set up: run `.venv/bin/python manage.py migrate`."
+            ]
+        else:
+            assert imported.returncode == 0, imported.stderr
+            assert "created" in imported.stdout
 
 
 def test_dev_test_without_the_shared_folder_stops_at_once(tmp_path):
