@@ -231,3 +231,15 @@ def test_a_refused_token_is_not_in_the_error_either(sources_dir, http_upstream, 
     assert "\n" not in message and address in message
     assert TOKEN not in message and TOKEN not in caplog.text
     assert not Collection.objects.exists() and not ImportRun.objects.exists()
+
+
+def test_the_collection_page_offers_its_categories_with_counts(client, tmp_path, import_tree):
+    """The collection's folders are a facet with counts; ``?category=`` narrows its table."""
+    write_category_repository(tmp_path / "agency", ["design/a.md", "design/b.md", "testing/c.md"])
+    import_tree(tmp_path / "agency")
+    url = Collection.objects.get().get_absolute_url()
+    page = client.get(url).content.decode()
+    assert '<option value="design">design (2)</option>' in page
+    assert '<option value="testing">testing (1)</option>' in page
+    data = client.get(url, {"category": "testing", "format": "json"}).json()
+    assert [row["name"] for row in data["results"]] == ["c"]

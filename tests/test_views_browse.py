@@ -695,10 +695,10 @@ def test_collection_list(client, catalog, django_assert_num_queries):
 def test_collection_detail(client, catalog, django_assert_num_queries):
     """Every definition of the collection with its problem count, and the files it rejected."""
     # collection, counts by kind (the definitions table's count too), the table (keys, rows, tools), the
-    # problems table (count, rows), rejected files, then the cold statistics: catalog stamp, problems
-    # by rule and severity, kinds and formats, models, tools, rules, size buckets, most connected,
-    # missing collaborators
-    with django_assert_num_queries(17):
+    # problems table (count, rows), rejected files, categories, then the cold statistics: catalog
+    # stamp, problems by rule and severity, kinds and formats, models, tools, rules, size buckets,
+    # most connected, missing collaborators
+    with django_assert_num_queries(18):
         response = client.get("/collections/beta/")
     assert_page(response)
     html = response.content.decode()

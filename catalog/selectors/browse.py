@@ -354,6 +354,19 @@ def collection_definitions(collection):
     return Definition.objects.present().filter(collection=collection).for_list()
 
 
+def collection_categories(collection):
+    """``(category, category, n)``: the collection's folders with their present definitions, as a
+    lazy queryset (a table's fragment never reads it)."""
+    return (
+        Definition.objects.present()
+        .filter(collection=collection)
+        .exclude(category="")
+        .order_by("category")
+        .values_list("category", "category")
+        .annotate(n=Count("pk"))
+    )
+
+
 def rejections(collection):
     """The problems of files ``collection`` could not import (the importer records one per file)."""
     return Problem.objects.filter(collection=collection, definition=None).order_by("path", "line")

@@ -175,6 +175,9 @@ def collection_detail(request, slug):
     if filters.problems:
         listed = listed.with_problems(filters.problems == "yes")
         count = None  # the paginator counts them
+    if filters.category:
+        listed = listed.in_category(filters.category)
+        count = None
     listed = listed.sorted_by(filters.sort)
     # Each fragment reads only its own table.
     page = None
@@ -199,6 +202,7 @@ def collection_detail(request, slug):
         "kind_counts": browse.kind_tabs(counts),
         "page_obj": page,
         "rejections": browse.rejections(collection),
+        "categories": browse.collection_categories(collection),
         "sort_choices": browse.SORT_CHOICES,
         "problem_choices": browse.PROBLEM_CHOICES,
         "stats": stats,
@@ -206,7 +210,9 @@ def collection_detail(request, slug):
         "rule": rule,
         "severity": severity,
         # Each table's form keeps the other table's state, so a submit without JS loses neither.
-        "definitions_state": [(k, request.GET[k]) for k in ("kind", "problems", "sort", "page") if request.GET.get(k)],
+        "definitions_state": [
+            (k, request.GET[k]) for k in ("kind", "category", "problems", "sort", "page") if request.GET.get(k)
+        ],
         "problems_state": [(k, request.GET[k]) for k in ("rule", "severity", "problems_page") if request.GET.get(k)],
     }
 
