@@ -4,6 +4,8 @@ Each test builds a scratch database (a SQLite file, or a PostgreSQL database whe
 on PostgreSQL) stopped at the migration before, imports real files, then migrates forward.
 """
 
+import json
+
 from tests.helpers import BEFORE_SOURCES, CORPUS, SEEDS, code_at, manage, on_postgres, scratch_database
 
 ITEMS = "SELECT id, definition_id, field, section, text, line, position FROM catalog_item ORDER BY id"
@@ -83,3 +85,39 @@ def test_sources_keep_every_definition_version_edit_and_conflict(tmp_path):
         assert query("SELECT id, definition_id, upstream_sha256 FROM catalog_conflict WHERE resolved_at IS NULL") == (
             conflicts
         )
+
+
+def test_a_repository_split_by_the_old_rule_becomes_one_collection_again(tmp_path):
+    """The old rule made design/ and engineering/ collections of their own; after 0007 the
+    repository's import takes them over: same definition rows (edits and conflicts included),
+    paths relative to the repository, nothing created or missing, two same slugs kept apart."""
+    old = code_at(BEFORE_SOURCES, tmp_path / "old")
+    tree = tmp_path / "agency"
+    (tree / "README.md").parent.mkdir(parents=True)
+    (tree / "README.md").write_text("# Agency\n")
+    for relpath in ("design/lead.md", "design/ui-designer.md", "engineering/lead.md"):
+        path = tree / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"---\nname: lead\ndescription: The {relpath}.\n---\n\n# {path.stem}\n")
+    with scratch_database(tmp_path, "catalog", "0006_partition_items") as (url, query):
+        manage(url, "import_agents", str(tree), code=old)
+        assert sorted(query("SELECT name FROM catalog_collection")) == [("design",), ("engineering",)]
+        query("UPDATE catalog_definition SET locally_modified = TRUE WHERE source_path = 'ui-designer.md'")
+        (tree / "design/ui-designer.md").write_text("---\nname: ui\ndescription: Changed.\n---\n\nNew.\n")
+        manage(url, "import_agents", str(tree), code=old)  # an open conflict
+        rows = "SELECT id, kind, sha256, locally_modified FROM catalog_definition ORDER BY id"
+        before = query(rows)
+        conflicts = query("SELECT id, definition_id FROM catalog_conflict WHERE resolved_at IS NULL")
+        assert len(before) == 3 and len(conflicts) == 1
+
+        manage(url, "migrate", "--noinput")
+        report = json.loads(manage(url, "import_agents", "--json", str(tree)).stdout)
+
+        assert (report["created"], report["missing"], report["adopted"]) == (0, 0, 3)
+        assert query("SELECT name FROM catalog_collection") == [("agency",)]
+        assert query(rows) == before
+        assert query("SELECT id, definition_id FROM catalog_conflict WHERE resolved_at IS NULL") == conflicts
+        paths = sorted(query("SELECT source_path, slug, category FROM catalog_definition"))
+        assert [path for path, _, _ in paths] == ["design/lead.md", "design/ui-designer.md", "engineering/lead.md"]
+        assert len({slug for _, slug, _ in paths}) == 3
+        assert {category for _, _, category in paths} == {"design", "engineering"}

@@ -64,6 +64,7 @@ class ImportReport:
     rejected: int = 0
     missing: int = 0
     conflicts: int = 0  # locally edited definitions whose upstream file changed (counted as unchanged)
+    adopted: int = 0  # definitions taken over from per-folder collections of older catalogs
     skip_reasons: Counter = field(default_factory=Counter)
     rejections: list = field(default_factory=list)
     problems: list = field(default_factory=list)
@@ -80,6 +81,7 @@ class ImportReport:
             "rejected": self.rejected,
             "missing": self.missing,
             "conflicts": self.conflicts,
+            "adopted": self.adopted,
             "skip_reasons": dict(sorted(self.skip_reasons.items())),
             "rejections": self.rejections,
             "problems": self.problems,
@@ -365,6 +367,7 @@ def _collect(todo, results, progress):
 def _write_collection(plan, run, report, tools, changed):
     collection = _upsert_collection(plan)
     report.collections.append(collection.name)
+    report.adopted += _adopt_folder_collections(collection, plan)
     existing = {d.source_path: d for d in collection.definitions.defer("raw", "source_text", "body")}
     taken = {(d.kind, d.slug): d.source_path for d in existing.values()}
     # Rejections are re-recorded by every run; the previous run's would be stale duplicates.
@@ -418,6 +421,48 @@ def _write_collection(plan, run, report, tools, changed):
         Definition.objects.filter(pk__in=vanished).update(missing=True)
     if plan.git is not None:
         _date_upstream(collection, plan.git)
+
+
+def _adopt_folder_collections(collection, plan):
+    """Catalogs made before collections were their sources split a repository into one
+    collection per folder (``design``, ``engineering``...). The repository's collection takes
+    over the collections of folders inside its root: their definitions move (same rows, so
+    versions, edits and conflicts follow) with their paths made relative to the root, and the
+    emptied collections go. A slug another definition already holds is made unique from the
+    path, as the importer does. Returns how many definitions moved."""
+    if not plan.complete or not plan.key.startswith("dir:"):
+        return 0
+    inner = list(Collection.objects.filter(source_key__startswith=plan.key + "/").exclude(pk=collection.pk))
+    if not inner:
+        return 0
+    held = collection.definitions.values_list("kind", "slug", "source_path")
+    taken = {(kind, slug): path for kind, slug, path in held}
+    moved = 0
+    for old in inner:
+        folder = old.source_key.removeprefix(plan.key + "/")
+        for definition in old.definitions.only("pk", "kind", "slug", "source_path"):
+            path = f"{folder}/{definition.source_path}"
+            slug = definition.slug
+            if (definition.kind, slug) in taken:
+                slug = _unique_slug(_SlugOnly(definition.kind, slug), path, taken)
+            taken[(definition.kind, slug)] = path
+            category = discovery.category_of(path, definition.kind)
+            Definition.objects.filter(pk=definition.pk).update(
+                collection=collection, source_path=path, slug=slug, category=category
+            )
+            moved += 1
+        for problem in Problem.objects.filter(collection=old).only("pk", "path"):
+            Problem.objects.filter(pk=problem.pk).update(collection=collection, path=f"{folder}/{problem.path}")
+        old.delete()
+    return moved
+
+
+@dataclass(frozen=True)
+class _SlugOnly:
+    """What ``_unique_slug`` reads of a parsed file, for a definition that is only moved."""
+
+    kind: str
+    slug: str
 
 
 def _date_upstream(collection, origin):

@@ -100,6 +100,8 @@ class Command(BaseCommand):
         )
         if report.missing:
             write(f"marked missing (no longer in the source): {report.missing}")
+        if report.adopted:
+            write(f"taken over from the per-folder collections of an older catalog: {report.adopted}")
         for source in report.sources:
             previous, commit = source["previous"][:7], source["commit"][:7]
             moved = f"{previous} -> " if previous and previous != commit else ""
