@@ -243,3 +243,12 @@ def test_the_collection_page_offers_its_categories_with_counts(client, tmp_path,
     assert '<option value="testing">testing (1)</option>' in page
     data = client.get(url, {"category": "testing", "format": "json"}).json()
     assert [row["name"] for row in data["results"]] == ["c"]
+
+
+def test_a_clone_made_by_hand_is_dated_too(repository, sources_dir):
+    """A folder with a .git, imported as a path: each definition gets its last upstream change."""
+    second = repository.commit("2022-08-09T07:00:00+00:00", {"agents/planner.md": agent_text("planner", "Plans.")})
+    run_import(str(repository.path))
+    dates = dict(Definition.objects.values_list("slug", "upstream_commit"))
+    assert dates == {"reviewer": repository.first, "planner": second}
+    assert Collection.objects.get().source_url == ""

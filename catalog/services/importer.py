@@ -23,7 +23,7 @@ from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from .. import search
-from ..core import discovery, parsing, rules
+from ..core import discovery, parsing, rules, sources
 from ..core.analysis import analyse_batch
 from ..core.text import slugify
 from ..models import (
@@ -111,6 +111,7 @@ class _CollectionPlan:
     complete: bool  # the whole collection root was walked, so unseen files are missing
     files: list = field(default_factory=list)
     git: GitOrigin | None = None
+    changes: dict | None = None  # {relpath: LastChange} when the root is a git checkout
 
 
 def import_paths(paths, *, collection_name=None, progress=None, origins=None):
@@ -125,6 +126,7 @@ def import_paths(paths, *, collection_name=None, progress=None, origins=None):
     plans = _plan(paths, collection_name, report)
     for plan in plans:
         _adopt_origin(plan, origins.get(plan.info.root))
+        plan.changes = plan.git.changes if plan.git else _checkout_changes(plan)
     known = _known_hashes(plans)
     changed = {
         plan.key
@@ -419,8 +421,8 @@ def _write_collection(plan, run, report, tools, changed):
         vanished = [d.pk for path, d in existing.items() if path not in seen and not d.missing]
         report.missing += len(vanished)
         Definition.objects.filter(pk__in=vanished).update(missing=True)
-    if plan.git is not None:
-        _date_upstream(collection, plan.git)
+    if plan.changes:
+        _date_upstream(collection, plan.changes)
 
 
 def _adopt_folder_collections(collection, plan):
@@ -465,11 +467,22 @@ class _SlugOnly:
     slug: str
 
 
-def _date_upstream(collection, origin):
+def _checkout_changes(plan):
+    """When each file of a clone made by hand last changed (one ``git log``); None when the
+    root is no checkout, or git cannot tell: the dates are a bonus, never a reason to fail."""
+    if not plan.complete or plan.key.startswith("name:") or not (plan.info.root / ".git").exists():
+        return None
+    try:
+        return sources.last_changes(plan.info.root)
+    except sources.SourceError:
+        return None
+
+
+def _date_upstream(collection, changes):
     """Every definition of a git collection gets the commit that last changed its file."""
     stale = []
     for definition in collection.definitions.only("pk", "source_path", "upstream_commit", "upstream_exact"):
-        change = origin.changes.get(definition.source_path)
+        change = changes.get(definition.source_path)
         if change is None or (change.commit, change.exact) == (definition.upstream_commit, definition.upstream_exact):
             continue
         definition.upstream_commit, definition.upstream_exact = change.commit, change.exact
