@@ -293,3 +293,6 @@ LOGGING = {
 
 # Where `./dev demo` imports from: the original sample catalog bundled with the app.
 AGENTDASH_SAMPLE_CATALOG = BASE_DIR / "catalog" / "sample_catalog"
+# Where `import_agents URL` keeps its checkouts, and how long one git command may take (seconds).
+AGENTDASH_SOURCES_DIR = Path(os.environ.get("AGENTDASH_SOURCES_DIR") or VAR_DIR / "sources")
+AGENTDASH_GIT_TIMEOUT = env_int("AGENTDASH_GIT_TIMEOUT", 600)

@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 
 from .core.keys import DefinitionKey, key_of
+from .core.parsing import MODEL_SEPARATOR
 
 
 class Collection(models.Model):
@@ -22,10 +23,18 @@ class Collection(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
+    # The identity imports look a collection up by, never shown: ``dir:<real path of the root>``,
+    # ``git:<repository key>[@ref]`` or ``name:<--collection NAME>``. Two roots never share one.
+    source_key = models.CharField(max_length=1100, unique=True)
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.DIRECTORY)
     origin = models.CharField(max_length=500, blank=True, help_text="Repository URL or homepage, when known.")
     source_root = models.CharField(max_length=1000, blank=True, help_text="Directory the files were imported from.")
     commit = models.CharField(max_length=64, blank=True)
+    source_url = models.CharField(
+        max_length=500, blank=True, help_text="The git URL it is fetched from (never with credentials)."
+    )
+    ref = models.CharField(max_length=255, blank=True, help_text="The ref asked for; blank for the default branch.")
+    synced_at = models.DateTimeField(null=True, blank=True, help_text="Last successful fetch of its git URL.")
     description = models.TextField(blank=True)
     marketplace = models.CharField(
         max_length=200, blank=True, help_text="A marketplace's own name, as `claude plugin install x@NAME` uses it."
@@ -38,6 +47,12 @@ class Collection(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        # A collection made by hand (the admin, a fixture) is its own source: its name.
+        if not self.source_key:
+            self.source_key = f"name:{self.name}"
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("catalog:collection_detail", args=[self.slug])
@@ -149,6 +164,19 @@ class DefinitionQuerySet(models.QuerySet):
     def in_collection(self, slug):
         return self.filter(collection__slug=slug)
 
+    def with_model(self, name):
+        """Definitions whose ``model`` is ``name``, or lists it among others (Copilot's lists)."""
+        return self.filter(
+            models.Q(model=name)
+            | models.Q(model__startswith=name + MODEL_SEPARATOR)
+            | models.Q(model__endswith=MODEL_SEPARATOR + name)
+            | models.Q(model__contains=MODEL_SEPARATOR + name + MODEL_SEPARATOR)
+        )
+
+    def in_category(self, folder):
+        """Definitions in the category ``folder`` (a folder path) or in a folder below it."""
+        return self.filter(models.Q(category=folder) | models.Q(category__startswith=folder + "/"))
+
     def using_tool(self, name):
         """Definitions allowed the tool of this canonical name (``Bash`` also covers ``Bash(git:*)``).
 
@@ -205,6 +233,10 @@ class Definition(models.Model):
     sha256 = models.CharField(max_length=64)
     size = models.PositiveIntegerField(default=0)
     missing = models.BooleanField(default=False, help_text="The file was not found by the latest import.")
+    category = models.CharField(max_length=300, blank=True, help_text="The folder path it sits in, in its source.")
+    upstream_changed_at = models.DateTimeField(null=True, blank=True, help_text="When its file last changed upstream.")
+    upstream_commit = models.CharField(max_length=64, blank=True)
+    upstream_exact = models.BooleanField(default=True, help_text="False: a shallow clone, so this old or older.")
     locally_modified = models.BooleanField(
         default=False,
         help_text="Staff edited it: re-imports no longer overwrite it; a changed upstream file becomes a conflict.",
@@ -238,6 +270,8 @@ class Definition(models.Model):
             models.Index(fields=["kind", "missing", "size"], name="catalog_def_list_size"),
             models.Index(fields=["kind", "missing", "collaborator_count"], name="catalog_def_list_collab"),
             models.Index(fields=["kind", "missing", "problem_count"], name="catalog_def_list_problems"),
+            models.Index(fields=["kind", "missing", "category"], name="catalog_def_list_category"),
+            models.Index(fields=["collection", "category"], name="catalog_def_category"),
             # "Has problems" in name order: when few definitions have problems, the list walks
             # only theirs instead of every name.
             models.Index(
@@ -436,6 +470,8 @@ class Conflict(models.Model):
     def __str__(self):
         state = self.get_resolution_display() if self.resolved_at else "open"
         return f"Conflict on {self.definition} ({state})"
+
+
 
 
 class DefinitionVersion(models.Model):

@@ -41,6 +41,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
 
+from .core.parsing import MODEL_SEPARATOR
 from .models import Definition, Item
 from .stamp import cached
 
@@ -90,10 +91,11 @@ class Criteria:
     kind: str = ""
     model: str = ""
     tool: str = ""
+    category: str = ""  # a folder path: definitions in it or below it
 
     @property
     def filtered(self):
-        return any((self.collection, self.kind, self.model, self.tool))
+        return any((self.collection, self.kind, self.model, self.tool, self.category))
 
     @property
     def scope_label(self):
@@ -369,12 +371,32 @@ def time_budget(ms):
 _FILTERS = {
     "collection": "d.collection_id IN (SELECT c.id FROM catalog_collection c WHERE c.slug = %s)",
     "kind": "d.kind = %s",
-    "model": "d.model = %s",
     "tool": (
         "EXISTS (SELECT 1 FROM catalog_definitiontool dt JOIN catalog_tool t ON t.id = dt.tool_id"
         " WHERE dt.definition_id = d.id AND dt.enabled AND t.name = %s)"
     ),
 }
+# The category filter takes its folder and every folder below it: two parameters.
+_CATEGORY_FILTER = "(d.category = %s OR d.category LIKE %s ESCAPE '\\')"
+
+
+# A model alone, or one of a Copilot list ("a, b"): as DefinitionQuerySet.with_model.
+_MODEL_FILTER = (
+    "(d.model = %s OR d.model LIKE %s ESCAPE '\\' OR d.model LIKE %s ESCAPE '\\' OR d.model LIKE %s ESCAPE '\\')"
+)
+
+
+def _listed(model):
+    sep, name = MODEL_SEPARATOR, _like_escape(model)
+    return f"{name}{sep}%", f"%{sep}{name}", f"%{sep}{name}{sep}%"
+
+
+def _like_escape(text):
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _like_prefix(text):
+    return _like_escape(text) + "/%"
 
 
 def _filter_sql(criteria):
@@ -385,6 +407,12 @@ def _filter_sql(criteria):
         if value:
             clauses.append(clause)
             params.append(value)
+    if criteria.model:
+        clauses.append(_MODEL_FILTER)
+        params += [criteria.model, *_listed(criteria.model)]
+    if criteria.category:
+        clauses.append(_CATEGORY_FILTER)
+        params += [criteria.category, _like_prefix(criteria.category)]
     return " AND ".join(clauses), params
 
 
@@ -615,7 +643,7 @@ def _kept_definitions(criteria):
     list depends on the filters alone, so it is cached until the catalog changes: while a user
     types, every keystroke reuses it.
     """
-    values = json.dumps([criteria.collection, criteria.kind, criteria.model, criteria.tool])
+    values = json.dumps([criteria.collection, criteria.kind, criteria.model, criteria.tool, criteria.category])
     key = f"search-filter:{hashlib.sha256(values.encode()).hexdigest()}"
     kept = cached(key, lambda: _read_kept_definitions(criteria))
     return None if kept == _TOO_MANY else kept

@@ -20,7 +20,7 @@ import yaml
 from catalog.core.text import repair_mojibake
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+SHARED = Path(os.environ.get("AGENTDASH_SHARED") or REPO.parent / "shared")  # ./dev test checks it is there
 CORPUS = SHARED / "corpus"
 SEEDS = SHARED / "seeds"
 SAMPLE = REPO / "catalog" / "sample_catalog"
@@ -242,11 +242,29 @@ def env_for(url):
     return {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "agentdash.settings"}
 
 
-def manage(url, *args, check=True):
-    """Run ``manage.py`` with ``args`` against the database at ``url``; returns the finished process."""
+def manage(url, *args, check=True, code=REPO):
+    """Run ``manage.py`` with ``args`` against the database at ``url``; returns the finished process.
+
+    ``code`` is the tree whose ``manage.py`` runs (``code_at`` gives an earlier commit's).
+    """
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=REPO, env=env_for(url), capture_output=True, text=True, check=check
+        [sys.executable, "manage.py", *args], cwd=code, env=env_for(url), capture_output=True, text=True, check=check
     )
+
+
+# The last commit before 0007_collection_sources: its importer writes catalogs as they were.
+BEFORE_SOURCES = "b5ffe4c54f9f607193e599c077806dbbddbafc5a"
+
+
+def code_at(commit, folder):
+    """The repository's files at ``commit``, written under ``folder`` (``git archive``); returns it.
+
+    A migration test imports with the code of its time, which writes the schema of its time.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    archive = subprocess.run(["git", "archive", commit], cwd=REPO, capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    return folder
 
 
 @contextmanager
@@ -268,7 +286,8 @@ def scratch_database(tmp_path, *migrate_to):
 
         def query(sql):
             with psycopg.connect(dbname=name, **admin) as conn:
-                return conn.execute(sql).fetchall()
+                cursor = conn.execute(sql)
+                return cursor.fetchall() if cursor.description else []  # an UPDATE has no rows
 
         try:
             manage(url, "migrate", "--noinput", *migrate_to)
@@ -285,7 +304,9 @@ def scratch_database(tmp_path, *migrate_to):
         def query(sql):
             conn = sqlite3.connect(path, timeout=30)
             try:
-                return conn.execute(sql).fetchall()
+                rows = conn.execute(sql).fetchall()
+                conn.commit()
+                return rows
             finally:
                 conn.close()
 

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
-from catalog.models import Definition, ImportRun
+from catalog.models import Collection, Definition, ImportRun
 from tests.helpers import Upstream, hermetic_git_env
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -93,6 +93,9 @@ def test_a_source_added_in_the_admin_is_imported_by_the_worker_and_reported(admi
     assert (run.progress_done, run.progress_total) == (2, 2)
     assert sorted(Definition.objects.values_list("slug", flat=True)) == ["release-captain", "scribe"]
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    collection = Collection.objects.get()
+    assert collection.source_url == upstream.url
+    assert run.report["sources"][0]["commit"] == upstream.git("rev-parse", "HEAD")
 
     done = admin_client.get(change_url(run)).content.decode()
     assert "2 of 2 files read" in done
@@ -112,6 +115,25 @@ def test_adding_the_source_again_syncs_it(admin_client, upstream):
     second = ImportRun.objects.order_by("-pk").first()
     assert second.status == ImportRun.Status.SUCCEEDED, second.report
     assert (second.updated, second.created, second.missing) == (1, 0, 1)
+
+
+def test_the_collection_admin_syncs_selected_git_collections(admin_client, upstream):
+    admin_client.post(ADD, {"url": upstream.url})
+    run_worker()
+    upstream.commit("2024-06-01T10:00:00+00:00", {"agents/herald.md": SCRIBE.replace("scribe", "herald")})
+    collection = Collection.objects.get()
+
+    changelist = reverse("admin:catalog_collection_changelist")
+    chosen = {"action": "sync_selected", "_selected_action": [collection.pk]}
+    response = admin_client.post(changelist, chosen, follow=True)
+    assert "Queued for the tasks worker" in response.content.decode()
+    assert ImportRun.objects.filter(status=ImportRun.Status.QUEUED).count() == 1
+    run_worker()
+
+    latest = ImportRun.objects.order_by("-pk").first()
+    assert latest.status == ImportRun.Status.SUCCEEDED, latest.report
+    assert (latest.created, latest.updated, latest.missing) == (1, 0, 0)
+    assert Collection.objects.get().definitions.filter(slug="herald").exists()
 
 
 def test_a_url_with_credentials_is_refused_and_nothing_is_queued(admin_client, upstream):

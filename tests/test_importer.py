@@ -7,7 +7,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, models
 
 from catalog.models import Collection, Definition, DefinitionVersion, Edge, ImportRun, Item, Problem
 from catalog.services import importer, rows
@@ -279,3 +279,87 @@ def test_a_large_import_refreshes_the_planner_statistics(tmp_path, import_tree):
     import_tree(tmp_path)
     assert planner_row_estimate("catalog_definition") == pytest.approx(importer.REFRESH_STATISTICS_AFTER, rel=0.1)
     assert planner_row_estimate("catalog_item") >= 2 * importer.REFRESH_STATISTICS_AFTER * 0.9
+
+
+# --- collections are their sources -----------------------------------------------------
+
+
+def write_category_repository(root, agents):
+    """A repository of category folders at its root and a README (no agents/ folder)."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "README.md").write_text(f"# {root.name}\n")
+    for relpath in agents:
+        path = root / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(AGENT.format(name=path.stem, description=f"The {path.stem}.", title=path.stem))
+
+
+def test_category_folders_make_one_collection_with_categories(tmp_path, import_tree):
+    """design/ and engineering/ at a repository's root are categories of one collection."""
+    write_category_repository(tmp_path / "agency", ["design/ui-designer.md", "engineering/frontend-developer.md"])
+    report = import_tree(tmp_path / "agency")
+    assert report.collections == ["agency"]
+    assert dict(Definition.objects.values_list("slug", "category")) == {
+        "ui-designer": "design",
+        "frontend-developer": "engineering",
+    }
+
+
+def test_two_repositories_sharing_folder_names_stay_apart(tmp_path, import_tree):
+    """The 86-missing bug: a second repository with the same folder names marks nothing of the first."""
+    write_category_repository(tmp_path / "one" / "agency", ["design/a.md", "engineering/b.md", "testing/c.md"])
+    write_category_repository(tmp_path / "two" / "agency", ["design/d.md", "engineering/e.md"])
+    first = import_tree(tmp_path / "one" / "agency")
+    second = import_tree(tmp_path / "two" / "agency")
+    assert (first.created, second.created, first.missing, second.missing) == (3, 2, 0, 0)
+    assert Definition.objects.filter(missing=True).count() == 0
+    names = sorted(Collection.objects.values_list("name", flat=True))
+    assert names == ["agency", "two/agency"]
+    again = import_tree(tmp_path / "one" / "agency")
+    assert (again.unchanged, again.missing, again.created) == (3, 0, 0)
+    assert Definition.objects.filter(missing=True).count() == 0
+
+
+def test_a_directory_of_repositories_imports_one_collection_each(tmp_path, import_tree):
+    """Repositories side by side in one folder: one collection each, named after their folders."""
+    write_category_repository(tmp_path / "acme__agents", ["design/a.md"])
+    plugin = tmp_path / "bob__plugin"
+    write_agent(plugin, "reviewer")
+    (plugin / ".claude-plugin").mkdir()
+    (plugin / ".claude-plugin" / "plugin.json").write_text('{"name": "reviews"}')
+    report = import_tree(tmp_path)
+    assert sorted(report.collections) == ["acme/agents", "bob/plugin"]
+    assert Definition.objects.get(slug="reviewer").plugin == "reviews"
+    assert Collection.objects.get(name="bob/plugin").kind == "plugin"
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not present")
+def test_corpus_imports_into_one_collection_per_repository(import_tree):
+    """8 repositories, 8 collections, each with MANIFEST.tsv's counts."""
+    import_tree(CORPUS)
+    expected = {}
+    with open(CORPUS / "MANIFEST.tsv") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            name = row["repo"] + (" (legacy)" if row["repo"] in expected else "")
+            counts = {kind: int(row[f"n_{kind}_files"]) for kind in ("agent", "command", "skill")}
+            expected[name] = {kind: n for kind, n in counts.items() if n}
+    found = {}
+    for collection, kind, count in (
+        Definition.objects.values_list("collection__name", "kind").annotate(n=models.Count("pk")).order_by()
+    ):
+        found.setdefault(collection, {})[kind] = count
+    assert found == expected
+
+
+def test_a_file_given_alone_joins_its_repository(tmp_path, import_tree):
+    """design/new.md of an imported repository goes into that repository's collection, with its
+    category, instead of a collection named "design"; nothing else is marked missing."""
+    write_category_repository(tmp_path / "agency", ["design/a.md", "testing/b.md"])
+    import_tree(tmp_path / "agency")
+    new = tmp_path / "agency" / "design" / "new.md"
+    new.write_text(AGENT.format(name="new", description="New.", title="New"))
+    report = import_tree(new)
+    assert (report.created, report.missing) == (1, 0)
+    assert list(Collection.objects.values_list("name", flat=True)) == ["agency"]
+    assert Definition.objects.get(slug="new").source_path == "design/new.md"
+    assert Definition.objects.get(slug="new").category == "design"

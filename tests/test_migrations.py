@@ -4,51 +4,20 @@ Each test builds a scratch database (a SQLite file, or a PostgreSQL database whe
 on PostgreSQL) stopped at the migration before, imports real files, then migrates forward.
 """
 
-import io
+import json
 import re
-import subprocess
-import sys
-import tarfile
 
-from tests.helpers import CORPUS, REPO, SEEDS, env_for, manage, on_postgres, scratch_database
+from tests.helpers import BEFORE_SOURCES, CORPUS, SEEDS, code_at, manage, on_postgres, scratch_database
 
 ITEMS = "SELECT id, definition_id, field, section, text, line, position FROM catalog_item ORDER BY id"
-
-
-def code_before(migration, tmp_path):
-    """The project as it was just before ``migration`` was added, unpacked from git.
-
-    Its importer writes exactly the schema the migration starts from; today's importer writes
-    every column added since, which that schema does not have yet.
-    """
-    added = subprocess.run(
-        ["git", "log", "--diff-filter=A", "--format=%H", "--", f"catalog/migrations/{migration}.py"],
-        cwd=REPO, capture_output=True, text=True, check=True,
-    ).stdout.split()[-1]  # fmt: skip
-    archive = subprocess.run(
-        ["git", "archive", f"{added}^", "agentdash", "catalog", "manage.py"], cwd=REPO, capture_output=True, check=True
-    ).stdout
-    root = tmp_path / "before"
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(root, filter="data")
-    return root
-
-
-def manage_with(code, url, *args):
-    """``manage.py`` of the project unpacked in ``code``: its own ``catalog`` comes first on the path."""
-    return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=code, env=env_for(url), capture_output=True, text=True, check=True
-    )
 
 
 def test_partitioning_the_items_keeps_them_searchable_and_their_ids(tmp_path):
     """0006 (PostgreSQL) moves catalog_item into hash partitions: same rows and ids, each row's
     search vector computed, the next import numbered after them."""
+    old = code_at(BEFORE_SOURCES, tmp_path / "old")
     with scratch_database(tmp_path, "catalog", "0005_tool_filter_indexes") as (url, query):
-        code = code_before("0006_partition_items", tmp_path)
-        found = manage_with(code, url, "shell", "-c", "import catalog; print(catalog.__file__)").stdout
-        assert f"{code}/catalog/__init__.py" in found.splitlines(), found  # the old importer, not today's
-        manage_with(code, url, "import_agents", str(SEEDS))
+        manage(url, "import_agents", str(SEEDS), code=old)
         before = query(ITEMS)
         assert len(before) > 20
 
@@ -106,3 +75,81 @@ def test_quick_find_indexes_the_definitions_already_imported(tmp_path):
         else:
             gone = query("SELECT count(*) FROM sqlite_master WHERE name LIKE 'catalog_definition_qf%'")
         assert gone == [(0,)]
+
+
+DEFINITIONS = (
+    "SELECT id, collection_id, kind, slug, sha256, locally_modified, missing FROM catalog_definition ORDER BY id"
+)
+
+
+def test_sources_keep_every_definition_version_edit_and_conflict(tmp_path):
+    """0007 gives each collection its source key and each definition its category; a re-import
+    by the new importer then finds every definition where it was: nothing created or missing."""
+    old = code_at(BEFORE_SOURCES, tmp_path / "old")
+    tree = tmp_path / "team"
+    for relpath in ("design/ui-designer.md", "agents/reviewer.md", "agents/writer.md"):
+        path = tree / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        name = path.stem
+        path.write_text(f"---\nname: {name}\ndescription: The {name}.\n---\n\n# {name}\n")
+    with scratch_database(tmp_path, "catalog", "0006_partition_items") as (url, query):
+        manage(url, "import_agents", str(tree), code=old)
+        (tree / "agents/reviewer.md").write_text("---\nname: reviewer\ndescription: Reviews.\n---\n\nNew.\n")
+        manage(url, "import_agents", str(tree), code=old)  # a version of reviewer
+        query("UPDATE catalog_definition SET locally_modified = TRUE WHERE slug = 'writer'")
+        (tree / "agents/writer.md").write_text("---\nname: writer\ndescription: Writes.\n---\n\nNew.\n")
+        manage(url, "import_agents", str(tree), code=old)  # an open conflict on writer
+        before = query(DEFINITIONS), query("SELECT id, definition_id, sha256 FROM catalog_definitionversion")
+        conflicts = query("SELECT id, definition_id, upstream_sha256 FROM catalog_conflict WHERE resolved_at IS NULL")
+        assert before[1] and len(conflicts) == 1
+
+        manage(url, "migrate", "--noinput")
+
+        assert query("SELECT name, source_key FROM catalog_collection") == [("team", f"dir:{tree.resolve()}")]
+        assert sorted(query("SELECT source_path, category FROM catalog_definition")) == [
+            ("agents/reviewer.md", ""),
+            ("agents/writer.md", ""),
+            ("design/ui-designer.md", "design"),
+        ]
+        report = manage(url, "import_agents", "--json", str(tree))
+        assert '"created": 0' in report.stdout and '"missing": 0' in report.stdout, report.stdout
+        assert (query(DEFINITIONS), query("SELECT id, definition_id, sha256 FROM catalog_definitionversion")) == before
+        assert query("SELECT id, definition_id, upstream_sha256 FROM catalog_conflict WHERE resolved_at IS NULL") == (
+            conflicts
+        )
+
+
+def test_a_repository_split_by_the_old_rule_becomes_one_collection_again(tmp_path):
+    """The old rule made design/ and engineering/ collections of their own; after 0007 the
+    repository's import takes them over: same definition rows (edits and conflicts included),
+    paths relative to the repository, nothing created or missing, two same slugs kept apart."""
+    old = code_at(BEFORE_SOURCES, tmp_path / "old")
+    tree = tmp_path / "agency"
+    (tree / "README.md").parent.mkdir(parents=True)
+    (tree / "README.md").write_text("# Agency\n")
+    for relpath in ("design/lead.md", "design/ui-designer.md", "engineering/lead.md"):
+        path = tree / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"---\nname: lead\ndescription: The {relpath}.\n---\n\n# {path.stem}\n")
+    with scratch_database(tmp_path, "catalog", "0006_partition_items") as (url, query):
+        manage(url, "import_agents", str(tree), code=old)
+        assert sorted(query("SELECT name FROM catalog_collection")) == [("design",), ("engineering",)]
+        query("UPDATE catalog_definition SET locally_modified = TRUE WHERE source_path = 'ui-designer.md'")
+        (tree / "design/ui-designer.md").write_text("---\nname: ui\ndescription: Changed.\n---\n\nNew.\n")
+        manage(url, "import_agents", str(tree), code=old)  # an open conflict
+        rows = "SELECT id, kind, sha256, locally_modified FROM catalog_definition ORDER BY id"
+        before = query(rows)
+        conflicts = query("SELECT id, definition_id FROM catalog_conflict WHERE resolved_at IS NULL")
+        assert len(before) == 3 and len(conflicts) == 1
+
+        manage(url, "migrate", "--noinput")
+        report = json.loads(manage(url, "import_agents", "--json", str(tree)).stdout)
+
+        assert (report["created"], report["missing"], report["adopted"]) == (0, 0, 3)
+        assert query("SELECT name FROM catalog_collection") == [("agency",)]
+        assert query(rows) == before
+        assert query("SELECT id, definition_id FROM catalog_conflict WHERE resolved_at IS NULL") == conflicts
+        paths = sorted(query("SELECT source_path, slug, category FROM catalog_definition"))
+        assert [path for path, _, _ in paths] == ["design/lead.md", "design/ui-designer.md", "engineering/lead.md"]
+        assert len({slug for _, slug, _ in paths}) == 3
+        assert {category for _, _, category in paths} == {"design", "engineering"}

@@ -252,6 +252,17 @@ def test_filters_give_the_same_results_as_a_list_of_ids_or_per_item(monkeypatch,
 
 
 @pytest.mark.django_db
+def test_category_filter_takes_the_folder_and_the_folders_below_it():
+    """``category=design`` keeps design and design/web, not design_old (LIKE's _ is literal)."""
+    for name, category in (("Alpha", "design"), ("Beta", "design/web"), ("Gamma", "design_old"), ("Delta", "")):
+        definition = make_definition(name, [(R, "Audit security headers")])
+        Definition.objects.filter(pk=definition.pk).update(category=category)
+    assert names(search.search(Criteria(query="security", category="design"))) == ["Alpha", "Beta"]
+    assert names(search.search(Criteria(query="security", category="design_old"))) == ["Gamma"]
+    assert names(search.search(Criteria(query="security", category="design/web"))) == ["Beta"]
+
+
+@pytest.mark.django_db
 def test_tool_filter_means_allowed_the_tool_as_in_the_lists():
     """A tool listed as disabled (OpenCode's ``bash: false``) does not count, as in the lists' filter."""
     allowed = make_definition("Allowed", [(R, "Audit security headers")], tools=["Bash"])
@@ -582,3 +593,14 @@ def test_json_of_seed_search_is_utf8(client, seeds):
     """JSON keeps non-ASCII text readable (ensure_ascii off) and parses back."""
     response = client.get(URL, {"q": "test coverage", "scope": "metric", "format": "json"})
     assert json.loads(response.content.decode("utf-8"))["count"] >= 1
+
+
+@pytest.mark.django_db
+def test_a_list_of_models_filters_by_each():
+    """Copilot's ``model: [a, b]`` is stored as "a, b": each model finds it, a part of one does not."""
+    listed = make_definition("Listed", [(R, "Audit security headers")], model="gpt-4.1, claude-sonnet-4")
+    make_definition("Other", [(R, "Audit security headers")], model="gpt-4.1-mini")
+    assert names(search.search(Criteria(query="security", model="gpt-4.1"))) == ["Listed"]
+    assert names(search.search(Criteria(query="security", model="claude-sonnet-4"))) == ["Listed"]
+    assert names(search.search(Criteria(query="security", model="sonnet"))) == []
+    assert list(Definition.objects.with_model("claude-sonnet-4")) == [listed]

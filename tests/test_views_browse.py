@@ -209,9 +209,9 @@ def names(response):
 
 
 def test_agent_list_is_a_full_page_with_every_present_agent(client, catalog, django_assert_num_queries):
-    """The page lists present agents only, with a filter form wired to HTMX, in 11 queries when cold."""
+    """The page lists present agents only, with a filter form wired to HTMX, in 12 queries when cold."""
     # count, the page's keys, its rows, their tools, catalog stamp, then the six filter choices (rules included)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get("/agents/")
     assert_page(response)
     html = response.content.decode()
@@ -232,7 +232,7 @@ def test_agent_list_filter_choices_are_cached_until_the_catalog_changes(client, 
     with django_assert_num_queries(5):  # count, keys, rows, their tools, catalog stamp
         client.get("/agents/")
     ImportRun.objects.create()
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         client.get("/agents/")
 
 
@@ -396,7 +396,7 @@ def test_list_json_contract(client, catalog):
 
 def test_skill_and_command_lists(client, catalog, django_assert_num_queries):
     """Skills and commands have the same list, page and fragment."""
-    with django_assert_num_queries(11):  # as the agent list
+    with django_assert_num_queries(12):  # as the agent list
         response = client.get("/skills/")
     assert_page(response)
     assert "release-checklist" in response.content.decode()
@@ -695,10 +695,10 @@ def test_collection_list(client, catalog, django_assert_num_queries):
 def test_collection_detail(client, catalog, django_assert_num_queries):
     """Every definition of the collection with its problem count, and the files it rejected."""
     # collection, counts by kind (the definitions table's count too), the table (keys, rows, tools), the
-    # problems table (count, rows), rejected files, then the cold statistics: catalog stamp, problems
-    # by rule and severity, kinds and formats, models, tools, rules, size buckets, most connected,
-    # missing collaborators
-    with django_assert_num_queries(17):
+    # problems table (count, rows), rejected files, categories, then the cold statistics: catalog
+    # stamp, problems by rule and severity, kinds and formats, models, tools, rules, size buckets,
+    # most connected, missing collaborators
+    with django_assert_num_queries(18):
         response = client.get("/collections/beta/")
     assert_page(response)
     html = response.content.decode()
@@ -777,3 +777,21 @@ def test_every_corpus_agent_page_renders(client, shard):
     assert failures == []
     shown = Definition.objects.filter(pk__in=[agent.pk for agent in agents])
     assert not shown.exclude(rendered_sha256=F("sha256")).exists()
+
+
+def test_a_copilot_list_of_models_shows_as_a_list_and_filters_by_each(client, tmp_path):
+    """``model: [gpt-4.1, claude-sonnet-4]``: the row reads "gpt-4.1, claude-sonnet-4", each model
+    is a filter choice of its own and finds the agent."""
+    agents = tmp_path / ".github" / "agents"
+    agents.mkdir(parents=True)
+    planner = "---\ndescription: Plans.\nmodel: [gpt-4.1, claude-sonnet-4]\n---\nPlan.\n"
+    (agents / "planner.agent.md").write_text(planner)
+    (agents / "coder.agent.md").write_text("---\ndescription: Codes.\nmodel: gpt-4.1\n---\nCode.\n")
+    import_paths([tmp_path])
+    page = client.get("/agents/").content.decode()
+    assert "gpt-4.1, claude-sonnet-4" in page and "[&#x27;" not in page and "['" not in page
+    choices = browse.filter_options("agent").models
+    assert choices == [("claude-sonnet-4", "claude-sonnet-4", 1), ("gpt-4.1", "gpt-4.1", 2)]
+    for model, expected in (("gpt-4.1", ["coder", "planner"]), ("claude-sonnet-4", ["planner"])):
+        data = client.get("/agents/", {"model": model, "format": "json"}).json()
+        assert sorted(row["name"] for row in data["results"]) == expected

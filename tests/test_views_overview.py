@@ -187,12 +187,12 @@ def test_overview_is_recomputed_after_an_import(client, sample_catalog, import_t
 def test_collection_page_fragments_and_query_counts(client, sample_catalog, django_assert_num_queries):
     """Cold page; warm page; each table's fragment reads only its own rows, chosen by HX-Target."""
     # collection, counts by kind (also the definitions' count), definitions (keys, rows, tools),
-    # catalog stamp, statistics (8), rejected files, problems (count, rows)
-    with django_assert_num_queries(17):
+    # catalog stamp, statistics (8), rejected files, categories, problems (count, rows)
+    with django_assert_num_queries(18):
         response = client.get(COLLECTION_URL)
     assert_page(response)
     assert "HX-Target" in response.headers["Vary"]
-    with django_assert_num_queries(9):  # warm: the statistics come from the cache
+    with django_assert_num_queries(10):  # warm: the statistics come from the cache
         assert_page(client.get(COLLECTION_URL))
 
     with django_assert_num_queries(5):  # collection, counts by kind, keys, rows, tools

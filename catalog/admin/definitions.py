@@ -15,9 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from ..core.sources import SourceError
 from ..forms import DefinitionForm
 from ..models import Collection, Conflict, Definition, DefinitionQuerySet, DefinitionTool, Edge, Item, Problem
-from ..services import editing, exporting
+from ..services import editing, exporting, syncing
 from .common import (
     ReadOnlyInline,
     admin_link,
@@ -35,9 +36,33 @@ class CollectionAdmin(admin.ModelAdmin):
     list_display = ("name", "kind", "definition_count", "origin", "updated_at")
     list_filter = ("kind",)
     search_fields = ("name", "slug", "origin", "description")
-    readonly_fields = ("name", "slug", "kind", "source_root", "commit", "created_at", "updated_at", "problems_link")
-    fields = ("name", "slug", "kind", "origin", "description", "source_root", "commit", "problems_link")
-    actions = ("export_selected",)
+    readonly_fields = (
+        "name",
+        "slug",
+        "kind",
+        "source_root",
+        "source_url",
+        "ref",
+        "commit",
+        "synced_at",
+        "created_at",
+        "updated_at",
+        "problems_link",
+    )
+    fields = (
+        "name",
+        "slug",
+        "kind",
+        "origin",
+        "description",
+        "source_root",
+        "source_url",
+        "ref",
+        "commit",
+        "synced_at",
+        "problems_link",
+    )
+    actions = ("export_selected", "sync_selected")
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(definition_count=Count("definitions"))
@@ -63,6 +88,25 @@ class CollectionAdmin(admin.ModelAdmin):
         response, report = export_response(definitions, "agentdash-collections.zip")
         warn_refused(self, request, report)
         return response
+
+    @admin.action(description="Sync the selected collections from their git sources", permissions=["change"])
+    def sync_selected(self, request, queryset):
+        """Queue one import per collection that came from a URL; the tasks worker runs them."""
+        queued, skipped = [], []
+        for collection in queryset.order_by("name"):
+            if not collection.source_url:
+                skipped.append(collection.name)
+                continue
+            try:
+                queued.append(syncing.queue_import(collection.source_url, collection.ref or None))
+            except SourceError as error:
+                self.message_user(request, f"{collection.name}: {error}", messages.ERROR)
+        if queued:
+            runs = ", ".join(str(run) for run in queued)
+            self.message_user(request, f"Queued for the tasks worker: {runs}.", messages.SUCCESS)
+        if skipped:
+            names = ", ".join(skipped)
+            self.message_user(request, f"Not from a git URL, so not synced: {names}.", messages.WARNING)
 
 
 class OpenConflictFilter(admin.SimpleListFilter):

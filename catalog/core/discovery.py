@@ -1,10 +1,10 @@
 """Find the definition files under an import root and say what each one is.
 
-``find_collections`` splits an import root into collections (a repository, a plugin, a
-folder of agents); ``discover`` walks one collection and yields a ``Candidate`` for every
-regular file, in a stable order, with its kind (agent, command, skill) and format
-(Claude Code, Copilot, OpenCode), or the reason it is skipped. ``classify`` holds the
-path rules and can be used alone.
+``find_collections`` splits an import root into collections, one per repository (the rule is
+in its docstring and the README); ``discover`` walks one collection and yields a ``Candidate``
+for every regular file, in a stable order, with its kind (agent, command, skill), format
+(Claude Code, Copilot, OpenCode) and category (``category_of``: the folder path a user sorted
+it into), or the reason it is skipped. ``classify`` holds the path rules and can be used alone.
 
 ``mcp_servers_in`` walks a collection for the MCP servers its manifests define. Reading the
 manifests themselves (plugin, marketplace, ``.mcp.json``) is ``catalog.core.manifests``.
@@ -15,12 +15,22 @@ Nothing here imports Django or parses YAML; plugin and marketplace manifests are
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import manifests
+from .parsing.definition import is_heading_agent
+from .sources import SourceError, parse_source, redact_url
 
-__all__ = ["Candidate", "CollectionInfo", "classify", "discover", "find_collections", "mcp_servers_in"]
+__all__ = [
+    "Candidate",
+    "CollectionInfo",
+    "category_of",
+    "classify",
+    "discover",
+    "find_collections",
+    "mcp_servers_in",
+]
 
 
 @dataclass(frozen=True)
@@ -35,6 +45,7 @@ class Candidate:
     namespace: str = ""  # command namespace: plugin name and/or subfolders
     plugin: str = ""  # the plugin the file belongs to, if any
     skip_reason: str = ""  # set when kind is None
+    category: str = ""  # the folder path it sits in, without kind and tool folders (category_of)
 
 
 @dataclass(frozen=True)
@@ -48,6 +59,9 @@ class CollectionInfo:
     commit: str  # when known (a .git HEAD)
     description: str
     marketplace: str = ""  # a marketplace's own name (its manifest's "name"), which installs name it by
+    # The collection's identity: ``dir:<real path of the root>`` (a URL import: ``git:<key>``).
+    # Two roots never share a collection, whatever their folders are called.
+    source_key: str = ""
 
 
 # Folders that are never walked: version control and dependency caches.
@@ -258,35 +272,84 @@ def discover(collection_root) -> Iterator[Candidate]:
     }
     skill_dirs.discard("")
 
+    found, headed = [], []
     for relpath, path, skip in entries:
         if skip is not None:
-            yield Candidate(path, relpath, collection_root, None, None, skip_reason=skip)
+            found.append(Candidate(path, relpath, collection_root, None, None, skip_reason=skip))
             continue
         plugin = manifests.plugin_for(relpath, plugins)
         decided = _path_rule(relpath)
         if decided is None:
-            decided = classify(relpath, _read_head(path))
+            head = _read_head(path)
+            decided = classify(relpath, head)
             kind, fmt, namespace, skip_reason = decided
             listed = manifests.listed_kind(relpath, plugin)
             if listed and (kind or "not a definition" in skip_reason):
                 kind, fmt, skip_reason = listed, fmt or _format_for(relpath.split("/")), ""
             elif _inside(relpath, skill_dirs):
                 kind, fmt, skip_reason = None, None, "skill resource"
+            elif skip_reason == "not a definition: no frontmatter" and is_heading_agent(head):
+                headed.append(len(found))
             decided = kind, fmt, namespace, skip_reason
         kind, fmt, namespace, skip_reason = decided
         plugin_name = plugin.name if plugin else ""
         if kind == "command" and plugin_name:
             namespace = ":".join(part for part in (plugin_name, namespace) if part)
-        yield Candidate(
-            path=path,
-            relpath=relpath,
-            collection_root=collection_root,
-            kind=kind,
-            format=fmt if kind else None,
-            namespace=namespace if kind == "command" else "",
-            plugin=plugin_name,
-            skip_reason=skip_reason,
+        found.append(
+            Candidate(
+                path=path,
+                relpath=relpath,
+                collection_root=collection_root,
+                kind=kind,
+                format=fmt if kind else None,
+                namespace=namespace if kind == "command" else "",
+                plugin=plugin_name,
+                skip_reason=skip_reason,
+                category=category_of(relpath, kind) if kind else "",
+            )
         )
+    _admit_heading_agents(found, headed)
+    yield from found
+
+
+def _admit_heading_agents(found, headed):
+    """A Markdown file without frontmatter that reads as an agent (``# Name``, ``## Description``)
+    is one when its folder holds an agent with frontmatter: beside them it is one of theirs, while
+    alone (a ``docs/`` folder) it is only a document."""
+    if not headed:
+        return
+    agent_folders = {c.relpath.rpartition("/")[0] for c in found if c.kind == "agent"}
+    for index in headed:
+        candidate = found[index]
+        if candidate.relpath.rpartition("/")[0] in agent_folders:
+            found[index] = replace(
+                candidate,
+                kind="agent",
+                format=_format_for(candidate.relpath.split("/")),
+                skip_reason="",
+                category=category_of(candidate.relpath, "agent"),
+            )
+
+
+_KIND_FOLDERS = frozenset({"agents", "agent", "commands", "command", "skills", "skill", "prompts", "chatmodes"})
+_TOOL_FOLDERS = frozenset({".claude", ".opencode", ".github", ".claude-plugin"})
+
+
+def category_of(relpath, kind):
+    """The folder path a definition was sorted into, as its repository spells it.
+
+    The folders below the last kind folder (``components/agents/development-team/x.md`` →
+    ``development-team``), else those above it (``plugins/review/agents/x.md`` →
+    ``plugins/review``), else all of them (``design/ui-designer.md`` → ``design``); a skill's
+    own folder, kind folders and tool folders (``.claude``...) are never part of it.
+    """
+    folders = relpath.split("/")[:-1]
+    if kind == "skill" and relpath.rpartition("/")[2].lower() == "skill.md":
+        folders = folders[:-1]
+    last = max((i for i, folder in enumerate(folders) if folder in _KIND_FOLDERS), default=None)
+    if last is not None:
+        folders = folders[last + 1 :] or folders[:last]
+    return "/".join(f for f in folders if f not in _KIND_FOLDERS and f not in _TOOL_FOLDERS)
 
 
 def _inside(relpath, folders):
@@ -305,30 +368,99 @@ def _inside(relpath, folders):
 
 
 def find_collections(root):
-    """Split an import root into collections.
+    """Split an import root into collections, one per repository.
 
-    A root that directly holds definition files or definition folders is one collection;
-    otherwise each immediate subfolder holding a definition file is one (so a folder of
-    cloned repositories gives one collection per repository). A file gives its folder.
+    Signals of a folder, looked at only at its top: *strong* (a ``.git``, a plugin or
+    marketplace manifest, a definition folder such as ``agents/`` or ``.claude/``) and *weak*
+    (a README or a licence). The root R given is:
+
+    1. one collection when it has a strong signal, or directly holds a definition file;
+    2. one collection when it has a weak signal and none of its subfolders a strong one (a
+       repository downloaded without ``.git``: its category folders are only folders);
+    3. a *container* when some subfolder is a repository (a strong signal, or a weak one with
+       a definition below it): each such subfolder is one collection, and so is each other
+       subfolder holding definitions; a subfolder without any signal is searched the same way,
+       up to three levels (``~/src/github.com/owner/repo``);
+    4. else one collection if anything below it is a definition: its subfolders are categories.
+
+    A file gives its folder.
     """
     root = Path(root).resolve()
     if root.is_file():
-        return [_collection_info(root.parent)]
-    if _is_collection_root(root):
-        return [_collection_info(root)]
+        return [_collection_info(root.parent, root.parent)]
+    signal = _signal(root)
+    if signal == "strong" or _holds_definition_file(root):
+        return [_collection_info(root, root)]
+    children = _subfolders(root)
+    if signal == "weak" and not any(_signal(child) == "strong" for child in children):
+        return [_collection_info(root, root)]
+    found = _container(root, children, root, depth=1)
+    if found is not None:
+        return found
+    return [_collection_info(root, root)] if _holds_definitions(root) else []
+
+
+_CONTAINER_DEPTH = 3
+_MANIFESTS = (
+    ".claude-plugin/plugin.json",
+    ".claude-plugin/marketplace.json",
+    ".github/plugin/marketplace.json",
+    "plugin.json",
+    "marketplace.json",
+)
+_WEAK = re.compile(r"(?i:readme|licen[cs]e|copying|notice)(?:[.-].*)?")
+
+
+def _signal(folder):
+    """``"strong"``, ``"weak"`` or ``""``: what the folder's top says about it being a repository."""
+    if (folder / ".git").exists() or any((folder / name).is_file() for name in _MANIFESTS):
+        return "strong"
+    weak = False
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return ""
+    for entry in entries:
+        if entry.name in _DEFINITION_DIRS and entry.is_dir(follow_symlinks=False):
+            return "strong"
+        weak = weak or (_WEAK.fullmatch(entry.name) is not None and entry.is_file(follow_symlinks=False))
+    return "weak" if weak else ""
+
+
+def _subfolders(folder):
     return [
-        _collection_info(child)
-        for child in sorted(root.iterdir(), key=lambda p: p.name)
+        child
+        for child in sorted(folder.iterdir(), key=lambda p: p.name)
         if _utf8(child.name)  # a name no database column can store would abort the import
-        if child.is_dir() and not child.is_symlink() and child.name not in _PRUNED_DIRS and _holds_definitions(child)
+        if child.is_dir() and not child.is_symlink() and child.name not in _PRUNED_DIRS
     ]
 
 
-def _is_collection_root(root):
-    for child in root.iterdir():
-        if child.is_dir() and child.name in _DEFINITION_DIRS:
-            return True
-        if child.is_file() and classify(child.name, _read_head(child))[0] is not None:
+def _container(folder, children, top, depth):
+    """The collections of a folder holding repositories (rule 3), or None when it holds none."""
+    found, repositories = [], False
+    for child in children:
+        signal = _signal(child)
+        if signal == "strong" or (signal == "weak" and _holds_definitions(child)):
+            found.append(_collection_info(child, top))
+            repositories = True
+            continue
+        inner = None
+        if not signal and depth < _CONTAINER_DEPTH:
+            inner = _container(child, _subfolders(child), top, depth + 1)
+        if inner is not None:
+            found.extend(inner)
+            repositories = True
+        elif _holds_definitions(child):
+            found.append(_collection_info(child, top))
+    if not repositories:
+        return None
+    return found
+
+
+def _holds_definition_file(folder):
+    for child in folder.iterdir():
+        if child.is_file() and not child.is_symlink() and classify(child.name, _read_head(child))[0] is not None:
             return True
     return False
 
@@ -349,7 +481,8 @@ def _holds_definitions(folder):
     return False
 
 
-def _collection_info(root):
+def _collection_info(root, top):
+    """What a collection root says of itself; ``top`` is the folder the user imported."""
     marketplace = manifests.first_json(
         root, (".claude-plugin/marketplace.json", ".github/plugin/marketplace.json", "marketplace.json")
     )
@@ -365,24 +498,48 @@ def _collection_info(root):
     manifest = marketplace or plugin
     metadata = manifest.get("metadata") if isinstance(manifest.get("metadata"), dict) else {}
     description = manifest.get("description") or metadata.get("description") or ""
+    origin = _origin(root, plugin, marketplace)
     return CollectionInfo(
         root=root,
-        name=_collection_name(root.name),
+        name=_collection_name(root, top, origin),
         kind=kind,
-        origin=_origin(root, plugin, marketplace),
+        origin=origin,
         commit=_git_head(root),
         description=str(description),
         marketplace=str(marketplace.get("name") or "") if marketplace else "",
+        source_key=f"dir:{root}",
     )
 
 
-def _collection_name(folder):
-    """``owner__repo`` (how the corpus names cloned repositories) reads as ``owner/repo``."""
-    owner, sep, rest = folder.partition("__")
-    if not sep or not owner or not rest:
-        return folder
-    repo, sep, variant = rest.partition("__")
-    return f"{owner}/{repo}" + (f" ({variant})" if sep and variant else "")
+def _collection_name(root, top, origin):
+    """``owner/repo`` of the origin (a forge's, or any with an owner when it is git's own);
+    else the folder rule ``owner__repo[__variant]`` (how the corpus and many mirrors name
+    clones); else the root's path relative to the imported folder, or its name."""
+    from_git = (root / ".git").exists()
+    for url in (_git_remote(root) if from_git else "", origin):
+        name = _repository_name(url, any_host=bool(from_git and url))
+        if name:
+            return name
+    owner, sep, rest = root.name.partition("__")
+    if sep and owner and rest:
+        repo, sep, variant = rest.partition("__")
+        return f"{owner}/{repo}" + (f" ({variant})" if sep and variant else "")
+    if root != top and root.is_relative_to(top):
+        return root.relative_to(top).as_posix()
+    return root.name
+
+
+def _repository_name(url, any_host):
+    if not url:
+        return ""
+    try:
+        source = parse_source(url)
+    except SourceError:
+        return ""
+    if not source.owner or not source.repo or not (any_host or source.forge):
+        return ""
+    # A manifest's homepage may be a page inside the repository: the name is still owner/repo.
+    return source.name
 
 
 def _origin(root, plugin, marketplace):
@@ -392,7 +549,7 @@ def _origin(root, plugin, marketplace):
             if isinstance(value, dict):
                 value = value.get("url")
             if isinstance(value, str) and value.strip():
-                return value.strip()
+                return redact_url(value.strip())
     return _git_remote(root)
 
 
@@ -402,7 +559,8 @@ def _git_remote(root):
     except OSError:
         return ""
     match = re.search(r'\[remote "origin"\][^\[]*?url\s*=\s*(\S+)', config)
-    return match.group(1) if match else ""
+    # A clone made by hand may carry a token in its URL: it is never stored or shown.
+    return redact_url(match.group(1)) if match else ""
 
 
 def _git_head(root):

@@ -90,7 +90,7 @@ def _run(statements_by_vendor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalog", "0006_partition_items"),
+        ("catalog", "0007_collection_sources"),
     ]
 
     operations = [

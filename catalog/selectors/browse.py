@@ -53,6 +53,7 @@ class DefinitionFilters:
     """The state of a definition list, all of it from the URL's query string."""
 
     collection: str = ""
+    category: str = ""  # a folder path: definitions in it or in a folder below it
     file_format: str = ""  # not "format": ?format=json asks for the JSON twin
     model: str = ""
     tool: str = ""
@@ -81,6 +82,7 @@ class DefinitionFilters:
         sort = text("sort")
         return cls(
             collection=text("collection"),
+            category=text("category").strip("/"),
             file_format=fmt if fmt in Definition.Format.values else "",
             model=text("model"),
             tool=text("tool"),
@@ -97,17 +99,29 @@ class DefinitionFilters:
     def active(self):
         """Whether anything narrows the list (sorting does not)."""
         return any(
-            (self.q, self.collection, self.file_format, self.model, self.tool, self.skill, self.problems, self.rule)
+            (
+                self.q,
+                self.collection,
+                self.category,
+                self.file_format,
+                self.model,
+                self.tool,
+                self.skill,
+                self.problems,
+                self.rule,
+            )
         ) or (self.min_size, self.max_size) != (None, None)
 
     def apply(self, queryset):
         queryset = self.matching(queryset)
         if self.collection:
             queryset = queryset.in_collection(self.collection)
+        if self.category:
+            queryset = queryset.in_category(self.category)
         if self.file_format:
             queryset = queryset.filter(format=self.file_format)
         if self.model:
-            queryset = queryset.filter(model=self.model)
+            queryset = queryset.with_model(self.model)
         if self.tool:
             queryset = queryset.using_tool(self.tool)
         if self.skill:
@@ -266,6 +280,10 @@ class FilterOptions:
         return self._choices["collections"]
 
     @property
+    def categories(self):
+        return self._choices["categories"]
+
+    @property
     def formats(self):
         return self._choices["formats"]
 
@@ -296,7 +314,8 @@ def _filter_choices(kind):
         .values_list("slug", "name", "n")
     )
     formats = present.order_by("format").values_list("format").annotate(n=Count("pk"))
-    models = model_counts(present).order_by("model")
+    categories = present.exclude(category="").order_by("category").values_list("category").annotate(n=Count("pk"))
+    models = model_counts(present)
     tools = tool_counts(present).order_by("name")
     skills = (
         Reference.objects.filter(kind=Reference.Kind.SKILL, definition__in=present)
@@ -307,6 +326,7 @@ def _filter_choices(kind):
     problems = rule_counts(present).order_by("code")
     return {
         "collections": list(collections),
+        "categories": [(value, value, n) for value, n in categories],
         "formats": [(value, labels.get(value, value), n) for value, n in formats],
         "models": [(value, value, n) for value, n in models],
         "tools": [(name, name, n) for name, n in tools],
@@ -381,6 +401,19 @@ def collection_definitions(collection):
     return Definition.objects.present().filter(collection=collection).for_list()
 
 
+def collection_categories(collection):
+    """``(category, category, n)``: the collection's folders with their present definitions, as a
+    lazy queryset (a table's fragment never reads it)."""
+    return (
+        Definition.objects.present()
+        .filter(collection=collection)
+        .exclude(category="")
+        .order_by("category")
+        .values_list("category", "category")
+        .annotate(n=Count("pk"))
+    )
+
+
 def rejections(collection):
     """The problems of files ``collection`` could not import (the importer records one per file)."""
     return Problem.objects.filter(collection=collection, definition=None).order_by("path", "line")
@@ -400,6 +433,7 @@ def search_filter_options():
         .order_by("name")
         .values_list("slug", "name", "n"),
         "kinds": KINDS.choices,
-        "models": model_counts(present).order_by("model"),
+        "categories": present.exclude(category="").order_by("category").values_list("category").annotate(n=Count("pk")),
+        "models": model_counts(present),
         "tools": tool_counts(present).order_by("name"),
     }

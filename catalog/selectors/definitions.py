@@ -7,6 +7,7 @@ references or versions, so the detail page's query count can be pinned.
 import json
 from dataclasses import dataclass, field
 
+from ..core.sources import SourceError, file_url, history_url, parse_source, repository_url
 from ..models import Definition, Edge, Problem, Reference
 from .variants import variants
 
@@ -120,3 +121,44 @@ def definition_panels(definition):
         similar=similar,
         frontmatter=frontmatter_fields(definition.frontmatter),
     )
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a definition's file lives upstream: forge links, and when it last changed there."""
+
+    repository_url: str | None = None
+    file_url: str | None = None  # the file at the imported commit
+    history_url: str | None = None  # the commits that changed it, up to that commit
+    changed_at: object = None  # datetime of the last upstream change, when the source is a checkout
+    changed_commit: str = ""
+    changed_commit_url: str | None = None
+    exact: bool = True  # False: a shallow clone's boundary, so "this old or older"
+
+
+def provenance(definition):
+    """Links back to the upstream file on a known forge (GitHub, GitLab, Codeberg), from the
+    collection's origin and commit; no query (the collection is joined)."""
+    collection = definition.collection
+    try:
+        source = parse_source(collection.origin) if collection.origin else None
+    except SourceError:
+        source = None
+    commit, path = collection.commit, definition.source_path
+    changed = definition.upstream_commit
+    return Provenance(
+        repository_url=repository_url(source) if source else None,
+        file_url=file_url(source, commit, path) if source else None,
+        history_url=history_url(source, commit, path) if source else None,
+        changed_at=definition.upstream_changed_at,
+        changed_commit=changed,
+        changed_commit_url=_commit_url(source, changed),
+        exact=definition.upstream_exact,
+    )
+
+
+def _commit_url(source, commit):
+    home = repository_url(source) if source and commit else None
+    if home is None:
+        return None
+    return f"{home}/-/commit/{commit}" if source.forge == "gitlab" else f"{home}/commit/{commit}"

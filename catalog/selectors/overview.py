@@ -142,7 +142,7 @@ def statistics(collection=None):
 
 
 def _models_chart(agents, agents_url):
-    rows = model_counts(agents).order_by("-n", "model")[:TOP]
+    rows = list(model_counts(agents, by_count=True))[:TOP]
     rows = [(model, n, agents_url(model=model)) for model, n in rows]
     return charts.bar_chart(rows, "Agents by model", unit="agents")
 

@@ -23,7 +23,7 @@ from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from .. import search
-from ..core import discovery, parsing, resources, rules
+from ..core import discovery, parsing, resources, rules, sources
 from ..core.analysis import analyse_batch
 from ..core.text import slugify
 from ..models import (
@@ -65,10 +65,12 @@ class ImportReport:
     rejected: int = 0
     missing: int = 0
     conflicts: int = 0  # locally edited definitions whose upstream file changed (counted as unchanged)
+    adopted: int = 0  # definitions taken over from per-folder collections of older catalogs
     skip_reasons: Counter = field(default_factory=Counter)
     rejections: list = field(default_factory=list)
     problems: list = field(default_factory=list)
     collections: list = field(default_factory=list)
+    sources: list = field(default_factory=list)  # git sources: {url, ref, commit, previous} (services.sources)
 
     def to_json(self):
         return {
@@ -80,45 +82,70 @@ class ImportReport:
             "rejected": self.rejected,
             "missing": self.missing,
             "conflicts": self.conflicts,
+            "adopted": self.adopted,
             "skip_reasons": dict(sorted(self.skip_reasons.items())),
             "rejections": self.rejections,
             "problems": self.problems,
             "collections": self.collections,
+            "sources": self.sources,
         }
+
+
+@dataclass(frozen=True)
+class GitOrigin:
+    """What ``services.sources`` knows of a checkout it hands over: its identity and history."""
+
+    key: str  # the collection's source_key, ``git:<repository key>[@ref]``
+    name: str  # owner/repo[@ref]
+    host: str  # qualifies the name when another source holds it
+    url: str  # redacted, never with credentials
+    ref: str
+    commit: str
+    changes: dict = field(default_factory=dict)  # {relpath: core.sources.LastChange}
 
 
 @dataclass
 class _CollectionPlan:
     info: discovery.CollectionInfo
-    name: str
+    key: str  # the collection's source_key: what it is looked up by, never its name
+    name: str  # the name it gets when it is created
     complete: bool  # the whole collection root was walked, so unseen files are missing
     files: list = field(default_factory=list)
     resources: list = field(default_factory=list)  # core.resources.ReadResource: kept for exports
+    git: GitOrigin | None = None
+    changes: dict | None = None  # {relpath: LastChange} when the root is a git checkout
 
 
-def import_paths(paths, *, collection_name=None, progress=None, run=None):
+def import_paths(paths, *, collection_name=None, progress=None, origins=None, run=None):
     """Import files and directories; return ``(ImportRun, ImportReport)``.
 
     ``collection_name`` puts everything into one collection of that name. ``progress`` is
-    called as ``progress(done, total)`` while files are read. ``run`` is an ``ImportRun``
-    recorded beforehand (one queued from the admin); else the import records its own.
+    called as ``progress(done, total)`` while files are read. ``origins`` maps a checkout
+    (one of ``paths``) to its ``GitOrigin`` (``services.sources`` fetches them). ``run`` is an
+    ``ImportRun`` recorded beforehand (one queued from the admin); else the import records its own.
     """
     report = ImportReport()
+    origins = {Path(path).resolve(): origin for path, origin in (origins or {}).items()}
     plans = _plan(paths, collection_name, report)
+    for plan in plans:
+        _adopt_origin(plan, origins.get(plan.info.root))
+        plan.changes = plan.git.changes if plan.git else _checkout_changes(plan)
     known = _known_hashes(plans)
     changed = {
-        plan.name
+        plan.key
         for plan in plans
         for planned in plan.files
-        if not planned.rejection and known.get((plan.name, planned.candidate.relpath)) != planned.sha256
+        if not planned.rejection and known.get((plan.key, planned.candidate.relpath)) != planned.sha256
     }
     # Cross-file rules (duplicate names, unresolved references) need every file of a changed
     # collection; a collection with no change keeps the findings it has.
-    todo = [planned for plan in plans if plan.name in changed for planned in plan.files if not planned.rejection]
+    todo = [planned for plan in plans if plan.key in changed for planned in plan.files if not planned.rejection]
     analyse_all(todo, progress)
 
     if run is None:
-        run = ImportRun.objects.create(paths=[str(p) for p in paths])
+        # A checkout is recorded by its (redacted) URL: its folder is the server's business.
+        by_root = {root: origin.url + (f"@{origin.ref}" if origin.ref else "") for root, origin in origins.items()}
+        run = ImportRun.objects.create(paths=[by_root.get(Path(p).resolve(), str(p)) for p in paths])
     try:
         with transaction.atomic():
             _acquire_write_lock()
@@ -205,22 +232,30 @@ def _plan(paths, collection_name, report):
                 for candidate in discovery.discover(info.root):
                     _add_candidate(plan, candidate, report)
         elif path.is_file():
-            root = path.resolve().parent
+            root = _imported_root_of(path.resolve())
+            relpath = path.resolve().relative_to(root).as_posix()
             info = discovery.CollectionInfo(
-                root=root, name=root.name, kind="directory", origin="", commit="", description=""
+                root=root,
+                name=root.name,
+                kind="directory",
+                origin="",
+                commit="",
+                description="",
+                source_key=f"dir:{root}",
             )
             plan = _plan_for(plans, info, collection_name, complete=False)
-            kind, fmt, namespace, reason = discovery.classify(path.name, _head(path))
+            kind, fmt, namespace, reason = discovery.classify(relpath, _head(path))
             if kind is None and reason.startswith("not a definition"):
                 kind, fmt = "agent", "claude-code"  # named explicitly: the user says it is one
             candidate = discovery.Candidate(
                 path=path.resolve(),
-                relpath=path.name,
+                relpath=relpath,
                 collection_root=root,
                 kind=kind,
                 format=fmt,
                 namespace=namespace,
                 skip_reason="" if kind else reason,
+                category=discovery.category_of(relpath, kind) if kind else "",
             )
             _add_candidate(plan, candidate, report)
         else:
@@ -230,13 +265,31 @@ def _plan(paths, collection_name, report):
     return list(plans.values())
 
 
+def _imported_root_of(file):
+    """The deepest folder already imported as a collection that holds the file, else its folder:
+    a file given alone joins its repository's collection rather than one named after its folder."""
+    roots = [
+        Path(key.removeprefix("dir:"))
+        for key in Collection.objects.filter(source_key__startswith="dir:").values_list("source_key", flat=True)
+    ]
+    holding = [root for root in roots if file.is_relative_to(root)]
+    return max(holding, key=lambda root: len(root.parts)) if holding else file.parent
+
+
+def _adopt_origin(plan, origin):
+    """A checkout's collection is its repository's: keyed, named and dated by its git origin."""
+    if origin is None:
+        return
+    plan.git, plan.key, plan.name = origin, origin.key, origin.name
+
+
 def _plan_for(plans, info, collection_name, complete):
-    name = collection_name or info.name
-    if name not in plans:
-        plans[name] = _CollectionPlan(info=info, name=name, complete=complete)
+    key = f"name:{collection_name}" if collection_name else info.source_key
+    if key not in plans:
+        plans[key] = _CollectionPlan(info=info, key=key, name=collection_name or info.name, complete=complete)
     else:
-        plans[name].complete = plans[name].complete and complete
-    return plans[name]
+        plans[key].complete = plans[key].complete and complete
+    return plans[key]
 
 
 def _head(path, size=4096):
@@ -271,9 +324,9 @@ def _add_candidate(plan, candidate, report):
 
 
 def _known_hashes(plans):
-    names = [plan.name for plan in plans]
-    rows = Definition.objects.filter(collection__name__in=names).values_list(
-        "collection__name", "source_path", "sha256"
+    keys = [plan.key for plan in plans]
+    rows = Definition.objects.filter(collection__source_key__in=keys).values_list(
+        "collection__source_key", "source_path", "sha256"
     )
     return {(collection, path): sha for collection, path, sha in rows}
 
@@ -323,6 +376,7 @@ def _collect(todo, results, progress):
 def _write_collection(plan, run, report, tools, changed):
     collection = _upsert_collection(plan)
     report.collections.append(collection.name)
+    report.adopted += _adopt_folder_collections(collection, plan)
     existing = {d.source_path: d for d in collection.definitions.defer("raw", "source_text", "body")}
     taken = {(d.kind, d.slug): d.source_path for d in existing.values()}
     # Rejections are re-recorded by every run; the previous run's would be stale duplicates.
@@ -355,6 +409,7 @@ def _write_collection(plan, run, report, tools, changed):
             rows.keep_version(current)
             updated.append((definition, planned))
         rows.fill(definition, planned, slug, run, now)
+        definition.category = planned.candidate.category[: rows.max_length(Definition, "category")]
 
     cross = _collection_findings(plan) if created or updated else {}
     for definition, planned in created + updated:
@@ -374,6 +429,74 @@ def _write_collection(plan, run, report, tools, changed):
         report.missing += len(vanished)
         Definition.objects.filter(pk__in=vanished).update(missing=True)
     store_resources(collection, plan.resources, complete=plan.complete)
+    if plan.changes:
+        _date_upstream(collection, plan.changes)
+
+
+def _adopt_folder_collections(collection, plan):
+    """Catalogs made before collections were their sources split a repository into one
+    collection per folder (``design``, ``engineering``...). The repository's collection takes
+    over the collections of folders inside its root: their definitions move (same rows, so
+    versions, edits and conflicts follow) with their paths made relative to the root, and the
+    emptied collections go. A slug another definition already holds is made unique from the
+    path, as the importer does. Returns how many definitions moved."""
+    if not plan.complete or not plan.key.startswith("dir:"):
+        return 0
+    inner = list(Collection.objects.filter(source_key__startswith=plan.key + "/").exclude(pk=collection.pk))
+    if not inner:
+        return 0
+    held = collection.definitions.values_list("kind", "slug", "source_path")
+    taken = {(kind, slug): path for kind, slug, path in held}
+    moved = 0
+    for old in inner:
+        folder = old.source_key.removeprefix(plan.key + "/")
+        for definition in old.definitions.only("pk", "kind", "slug", "source_path"):
+            path = f"{folder}/{definition.source_path}"
+            slug = definition.slug
+            if (definition.kind, slug) in taken:
+                slug = _unique_slug(_SlugOnly(definition.kind, slug), path, taken)
+            taken[(definition.kind, slug)] = path
+            category = discovery.category_of(path, definition.kind)
+            Definition.objects.filter(pk=definition.pk).update(
+                collection=collection, source_path=path, slug=slug, category=category
+            )
+            moved += 1
+        for problem in Problem.objects.filter(collection=old).only("pk", "path"):
+            Problem.objects.filter(pk=problem.pk).update(collection=collection, path=f"{folder}/{problem.path}")
+        old.delete()
+    return moved
+
+
+@dataclass(frozen=True)
+class _SlugOnly:
+    """What ``_unique_slug`` reads of a parsed file, for a definition that is only moved."""
+
+    kind: str
+    slug: str
+
+
+def _checkout_changes(plan):
+    """When each file of a clone made by hand last changed (one ``git log``); None when the
+    root is no checkout, or git cannot tell: the dates are a bonus, never a reason to fail."""
+    if not plan.complete or plan.key.startswith("name:") or not (plan.info.root / ".git").exists():
+        return None
+    try:
+        return sources.last_changes(plan.info.root)
+    except sources.SourceError:
+        return None
+
+
+def _date_upstream(collection, changes):
+    """Every definition of a git collection gets the commit that last changed its file."""
+    stale = []
+    for definition in collection.definitions.only("pk", "source_path", "upstream_commit", "upstream_exact"):
+        change = changes.get(definition.source_path)
+        if change is None or (change.commit, change.exact) == (definition.upstream_commit, definition.upstream_exact):
+            continue
+        definition.upstream_commit, definition.upstream_exact = change.commit, change.exact
+        definition.upstream_changed_at = change.date
+        stale.append(definition)
+    Definition.objects.bulk_update(stale, ["upstream_commit", "upstream_exact", "upstream_changed_at"], batch_size=500)
 
 
 def _collection_findings(plan):
@@ -448,18 +571,50 @@ def _record_rejections(rejected, collection, run, report):
 
 
 def _upsert_collection(plan):
+    """The plan's collection, looked up by its source key; a new one gets a unique name, kept
+    by later imports (staff may rename it)."""
     info = plan.info
-    collection, created = Collection.objects.get_or_create(
-        name=plan.name, defaults={"slug": _unique_collection_slug(plan.name)}
-    )
+    collection = Collection.objects.filter(source_key=plan.key).first()
+    if collection is None and plan.key.startswith("name:"):
+        # --collection NAME adds to the collection of that name, whatever made it.
+        collection = Collection.objects.filter(name=plan.name).first()
+    if collection is None:
+        name = _unique_collection_name(plan)
+        collection = Collection(source_key=plan.key, name=name, slug=_unique_collection_slug(name))
     collection.kind = info.kind
     collection.origin = info.origin or collection.origin
     collection.commit = info.commit or collection.commit
     collection.description = info.description or collection.description
     collection.marketplace = info.marketplace or collection.marketplace
     collection.source_root = str(info.root)
+    if plan.git is not None:
+        collection.origin, collection.commit = plan.git.url, plan.git.commit
+        collection.source_url, collection.ref, collection.synced_at = plan.git.url, plan.git.ref, timezone.now()
     collection.save()
     return collection
+
+
+def _unique_collection_name(plan):
+    """The plan's name, or, when another source holds it, qualified by the root's parent
+    folders one at a time (``work/agents``, ``home/work/agents``), else numbered."""
+    limit = rows.max_length(Collection, "name")
+    base = plan.name[:limit]
+    candidates = [base]
+    if plan.git is not None and plan.git.host:
+        candidates.append(f"{plan.git.host}/{base}"[:limit])
+    elif plan.key.startswith("dir:"):
+        parents = [p.name for p in plan.info.root.parents if p.name]
+        candidates += ["/".join([*reversed(parents[:n]), base])[-limit:] for n in range(1, len(parents) + 1)]
+
+
+    taken = set(Collection.objects.filter(name__in=candidates).values_list("name", flat=True))
+    for candidate in candidates:
+        if candidate not in taken:
+            return candidate
+    n = 2
+    while Collection.objects.filter(name=f"{base[: limit - 6]} ({n})").exists():
+        n += 1
+    return f"{base[: limit - 6]} ({n})"
 
 
 def _unique_collection_slug(name):
@@ -486,5 +641,3 @@ def _unique_slug(parsed, relpath, taken):
             slug, n = f"{base}-{n}", n + 1
     taken[(parsed.kind, slug)] = relpath
     return slug
-
-

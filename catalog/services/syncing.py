@@ -13,14 +13,13 @@ credential helper on the worker's machine).
 
 import logging
 
-from django.conf import settings
 from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
-from ..core.sources import SourceError, fetch_source, parse_source
+from ..core.sources import SourceError, parse_source
 from ..models import ImportRun
-from .importer import import_paths
+from .sources import import_sources
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +79,4 @@ def _import(run):
         if done == total or done % PROGRESS_EVERY == 0:
             ImportRun.objects.filter(pk=run.pk).update(progress_done=done, progress_total=total)
 
-    source = parse_source(run.paths[0])
-    sources_dir = getattr(settings, "AGENTDASH_SOURCES_DIR", settings.VAR_DIR / "sources")
-    checkout = fetch_source(source, sources_dir)
-    return import_paths([checkout.path], progress=progress, run=run)
+    return import_sources(run.paths, progress=progress, run=run)

@@ -63,10 +63,12 @@ def definition_detail(request, collection, kind, slug):
     panels = definitions.definition_panels(definition)
     raw_url = reverse("catalog:definition_raw", args=[collection, kind, slug])
     install = install_for(definition, request.build_absolute_uri(raw_url))
+    upstream = definitions.provenance(definition)
     context = {
         "definition": definition,
         "panels": panels,
         "install": install,
+        "upstream": upstream,
         "kind_label": browse.kind_label(kind),
         "list_url": reverse(f"catalog:{kind}_list"),
     }
@@ -79,7 +81,7 @@ def definition_detail(request, collection, kind, slug):
         "catalog/definition_detail.html",
         context,
         fragment="content",
-        json_data=lambda: json_api.definition_detail(definition, panels) | {"install": install.text},
+        json_data=lambda: json_api.definition_detail(definition, panels, upstream) | {"install": install.text},
     )
 
 
@@ -188,6 +190,9 @@ def collection_detail(request, slug):
         if filters.problems:
             listed = listed.with_problems(filters.problems == "yes")
         count = None  # the paginator counts them
+    if filters.category:
+        listed = listed.in_category(filters.category)
+        count = None
     listed = listed.sorted_by(filters.sort)
     if wants_zip(request):
         return zip_response(listed, f"{collection.slug}.zip")
@@ -214,6 +219,7 @@ def collection_detail(request, slug):
         "kind_counts": browse.kind_tabs(counts),
         "page_obj": page,
         "rejections": browse.rejections(collection),
+        "categories": browse.collection_categories(collection),
         "sort_choices": browse.SORT_CHOICES,
         "problem_choices": browse.PROBLEM_CHOICES,
         "stats": stats,
@@ -222,7 +228,7 @@ def collection_detail(request, slug):
         "severity": severity,
         # Each table's form keeps the other table's state, so a submit without JS loses neither.
         "definitions_state": [
-            (k, request.GET[k]) for k in ("q", "kind", "problems", "sort", "page") if request.GET.get(k)
+            (k, request.GET[k]) for k in ("q", "kind", "category", "problems", "sort", "page") if request.GET.get(k)
         ],
         "problems_state": [(k, request.GET[k]) for k in ("rule", "severity", "problems_page") if request.GET.get(k)],
     }

@@ -41,6 +41,7 @@ def definition_summary(definition):
         "kind": definition.kind,
         "name": definition.name,
         "collection": definition.collection.slug,
+        "category": definition.category,
         "format": definition.format,
         "model": definition.model,
         "description": definition.description,
@@ -67,7 +68,7 @@ def definition_list(request, page_obj):
     return page(request, page_obj, definition_summary)
 
 
-def definition_detail(definition, panels):
+def definition_detail(definition, panels, upstream):
     """One definition with its panels: tools, references, collaborators, problems, variants."""
 
     def variant(v, relation):
@@ -91,6 +92,7 @@ def definition_detail(definition, panels):
         "slug": definition.slug,
         "collection": definition.collection.slug,
         "collection_name": definition.collection.name,
+        "category": definition.category,
         "format": definition.format,
         "description": definition.description,
         "examples": definition.examples,
@@ -132,7 +134,25 @@ def definition_detail(definition, panels):
             "raw_url": reverse(
                 "catalog:definition_raw", args=[definition.collection.slug, definition.kind, definition.slug]
             ),
+            "file_url": upstream.file_url,
+            "history_url": upstream.history_url,
+            "upstream_changed_at": upstream.changed_at.isoformat() if upstream.changed_at else None,
+            "upstream_commit": upstream.changed_commit or None,
+            "upstream_exact": upstream.exact,
         },
+        "source": _source(definition.collection),
+    }
+
+
+def _source(collection):
+    """A git collection's source, as ``--sync`` fetches it (the URL never holds credentials)."""
+    if not collection.source_url:
+        return None
+    return {
+        "url": collection.source_url,
+        "ref": collection.ref,
+        "commit": collection.commit,
+        "synced_at": collection.synced_at.isoformat() if collection.synced_at else None,
     }
 
 
@@ -187,6 +207,7 @@ def collection_detail(request, collection, *, kind_counts, stats, problems, rule
         "kind": collection.kind,
         "origin": collection.origin,
         "commit": collection.commit,
+        "source": _source(collection),
         "description": collection.description,
         "counts": kind_counts,
         "formats": stats["by_format"],

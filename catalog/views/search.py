@@ -28,6 +28,7 @@ def criteria_from_query(query):
         kind=kind if kind in browse.KINDS.values else "",
         model=text("model").strip(),
         tool=text("tool").strip(),
+        category=text("category").strip().strip("/"),
     )
 
 

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from catalog.core.discovery import classify, discover, find_collections, mcp_servers_in
+from catalog.core.discovery import category_of, classify, discover, find_collections, mcp_servers_in
 from tests.helpers import CORPUS
 
 FRONTMATTER = "---\nname: x\ndescription: d\n---\nBody.\n"
@@ -217,6 +217,126 @@ def test_single_file_gives_its_folder(tmp_path):
     path = write(tmp_path, "x.txt")
     [collection] = find_collections(path)
     assert collection.root == tmp_path.resolve()
+
+
+# --- repository detection (the README's examples, one fixture each) ----------------------
+
+
+def names(root):
+    return [(c.name, c.root.relative_to(root.resolve()).as_posix()) for c in find_collections(root)]
+
+
+def test_category_folders_under_a_readme_are_one_collection(tmp_path):
+    """Rule 2: agency/ README.md design/ engineering/ is one repository, its folders categories."""
+    agency = tmp_path / "agency"
+    write(agency, "README.md", "# The agency\n")
+    write(agency, "design/ui-designer.md")
+    write(agency, "engineering/frontend-developer.md")
+    write(agency, "engineering/README.md", "# Engineering\n")
+    assert names(agency) == [("agency", ".")]
+    [collection] = find_collections(agency)
+    assert collection.source_key == f"dir:{agency.resolve()}"
+    categories = {c.relpath: c.category for c in discover(agency) if c.kind}
+    assert categories == {"design/ui-designer.md": "design", "engineering/frontend-developer.md": "engineering"}
+
+
+def test_category_folders_without_any_signal_are_one_collection(tmp_path):
+    """Rule 4: no README and no .git, only category folders: still one collection."""
+    write(tmp_path, "design/ui-designer.md")
+    write(tmp_path, "testing/api-tester.md")
+    assert names(tmp_path) == [(tmp_path.name, ".")]
+
+
+def test_a_clone_is_named_after_its_origin(tmp_path):
+    """Rule 1: a .git makes a repository, named owner/repo from its origin (a token never kept)."""
+    clone = tmp_path / "work"
+    write(clone, "agents/reviewer.md")
+    write(clone, ".git/config", '[remote "origin"]\n\turl = https://bot:s3cret@github.com/acme/review-kit.git\n')
+    [collection] = find_collections(clone)
+    assert (collection.name, collection.kind) == ("acme/review-kit", "repository")
+    assert "s3cret" not in collection.origin
+
+
+def test_a_plugin_is_one_collection(tmp_path):
+    """Rule 1: a plugin manifest; its agents and commands get the plugin facet."""
+    plugin = tmp_path / "plugin"
+    write(plugin, ".claude-plugin/plugin.json", json.dumps({"name": "reviews"}))
+    write(plugin, "agents/reviewer.md")
+    write(plugin, "commands/review.md", "---\ndescription: Review $ARGUMENTS\n---\nGo.\n")
+    [collection] = find_collections(plugin)
+    assert (collection.name, collection.kind) == ("plugin", "plugin")
+    assert {c.plugin for c in discover(plugin) if c.kind} == {"reviews"}
+
+
+def test_a_directory_of_repositories_gives_one_collection_each(tmp_path):
+    """Rule 3: corpus/ README a__r1/(LICENSE, .claude-plugin/) b__r2/(.opencode/): two collections."""
+    write(tmp_path, "README.md", "# Mirrors\n")
+    write(tmp_path, "a__r1/LICENSE", "MIT\n")
+    write(tmp_path, "a__r1/.claude-plugin/plugin.json", json.dumps({"name": "r1"}))
+    write(tmp_path, "a__r1/design/x.md")
+    write(tmp_path, "b__r2/.opencode/agent/y.md")
+    assert names(tmp_path) == [("a/r1", "a__r1"), ("b/r2", "b__r2")]
+
+
+def test_a_shelf_of_downloads_gives_one_collection_each(tmp_path):
+    """Rule 3 with weak signals: each folder with a README or licence and definitions is one."""
+    write(tmp_path, "agency/README.md", "# Agency\n")
+    write(tmp_path, "agency/design/a.md")
+    write(tmp_path, "studio/LICENSE", "MIT\n")
+    write(tmp_path, "studio/design/b.md")
+    write(tmp_path, "studio/testing/c.md")
+    write(tmp_path, "notes/todo.txt", "nothing")
+    assert names(tmp_path) == [("agency", "agency"), ("studio", "studio")]
+
+
+def test_nested_checkouts_are_found_three_levels_down(tmp_path):
+    """~/src/host/owner/repo: folders without any signal are searched; names are relative paths."""
+    write(tmp_path, "example.org/team/kit/.git/HEAD", "ref: refs/heads/main\n")
+    write(tmp_path, "example.org/team/kit/agents/a.md")
+    write(tmp_path, "example.org/other/tools/.claude/agents/b.md")
+    assert names(tmp_path) == [
+        ("example.org/other/tools", "example.org/other/tools"),
+        ("example.org/team/kit", "example.org/team/kit"),
+    ]
+
+
+HEADED = "# Brand Guardian\n\n## Description\n\nKeeps pages on brand.\n"
+
+
+def test_heading_agents_count_beside_frontmatter_agents_only(tmp_path):
+    """``# Name`` + ``## Description`` without frontmatter is an agent among agents of its
+    folder; the README beside them and the same shape in docs/ stay skipped with their reason."""
+    write(tmp_path, "README.md", "# Agency\n\n## Description\n\nAll our agents.\n")
+    write(tmp_path, "design/ui-designer.md")
+    write(tmp_path, "design/ux-researcher.md")
+    write(tmp_path, "design/brand-guardian.md", HEADED)
+    write(tmp_path, "design/notes.md", "Some notes, no heading.\n")
+    write(tmp_path, "docs/guide.md", HEADED)
+    found = {c.relpath: (c.kind, c.skip_reason) for c in discover(tmp_path)}
+    assert found["design/brand-guardian.md"] == ("agent", "")
+    assert found["design/notes.md"] == (None, "not a definition: no frontmatter")
+    assert found["docs/guide.md"] == (None, "not a definition: no frontmatter")
+    assert found["README.md"] == (None, "not a definition: README.md")
+
+
+@pytest.mark.parametrize(
+    ("relpath", "kind", "category"),
+    [
+        ("design/ui-designer.md", "agent", "design"),
+        ("categories/02-language/python-pro.md", "agent", "categories/02-language"),
+        ("cli-tool/components/agents/development-team/x.md", "agent", "development-team"),
+        ("plugins/pr-review/agents/x.md", "agent", "plugins/pr-review"),
+        (".opencode/agent/subagents/code/x.md", "agent", "subagents/code"),
+        (".claude/agents/x.md", "agent", ""),
+        ("skills/pdf/SKILL.md", "skill", ""),
+        ("cli-tool/components/skills/scientific/rdkit/SKILL.md", "skill", "scientific"),
+        ("skills/skill-creator/agents/grader.md", "agent", "skill-creator"),
+        ("commands/git/ship.md", "command", "git"),
+        ("reviewer.md", "agent", ""),
+    ],
+)
+def test_category_of(relpath, kind, category):
+    assert category_of(relpath, kind) == category
 
 
 # --- the corpus ------------------------------------------------------------------------

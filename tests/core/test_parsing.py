@@ -601,3 +601,12 @@ def test_command_does_not_reference_itself():
     """A command's usage line naming itself is not a reference to another command."""
     parsed = parse("---\ndescription: d\n---\nUsage: `/ship 12`, then `/verify`.", "commands/ship.md", "command")
     assert parsed.commands == ("/verify",)
+
+
+def test_a_list_of_models_reads_as_a_list():
+    """Copilot's ``model:`` may be a list: the models joined, never the text of a Python list."""
+    from catalog.core.parsing import parse_definition
+
+    raw = b"---\ndescription: Plans.\nmodel:\n  - gpt-4.1\n  - claude-sonnet-4\n---\nBody.\n"
+    parsed = parse_definition(raw, "agents/planner.agent.md", "agent", "copilot")
+    assert parsed.model == "gpt-4.1, claude-sonnet-4"

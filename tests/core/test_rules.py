@@ -318,6 +318,33 @@ def test_missing_description():
     assert "missing-description" not in rule_ids(GOOD_AGENT)
 
 
+HEADED_AGENT = """# Brand Guardian
+
+## Description
+
+Keeps every page on brand, from colours to tone of voice.
+
+## Responsibilities
+- Review new pages.
+"""
+
+
+def test_no_frontmatter():
+    """A heading-only agent: one warning of its own instead of missing-name and
+    missing-description; its name is the heading, its description the section's first paragraph."""
+    result = analyse(HEADED_AGENT, "design/brand-guardian.md", "agent", "claude-code")
+    assert (result.parsed.name, result.parsed.description) == (
+        "Brand Guardian",
+        "Keeps every page on brand, from colours to tone of voice.",
+    )
+    ids = rule_ids(HEADED_AGENT, "design/brand-guardian.md")
+    assert "no-frontmatter" in ids
+    assert not ids & {"missing-name", "missing-description", "invalid-name"}
+    without_section = HEADED_AGENT.replace("## Description\n", "")
+    assert "no-frontmatter" not in rule_ids(without_section, "design/brand-guardian.md")
+    assert "no-frontmatter" not in rule_ids(GOOD_AGENT)
+
+
 def test_invalid_name():
     """Agent names are lowercase slugs; skill names also forbid doubled hyphens and lengths over 64."""
     assert "invalid-name" in rule_ids(agent(name="Code Reviewer"), "agents/code-reviewer.md")

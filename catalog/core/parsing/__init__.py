@@ -19,7 +19,7 @@ The names below are the package's interface; callers import them from here.
 """
 
 from .decoding import decode
-from .definition import MAX_FILE_BYTES, ParsedFile, parse_definition
+from .definition import MAX_FILE_BYTES, MODEL_SEPARATOR, ParsedFile, model_text, parse_definition
 from .frontmatter import MAX_FRONTMATTER_BYTES, read_frontmatter, split_frontmatter
 from .guarded import MAX_YAML_DEPTH
 from .names import file_stem, find_commands, first_paragraph, normalize_description
@@ -30,6 +30,7 @@ __all__ = [
     "MAX_FILE_BYTES",
     "MAX_FRONTMATTER_BYTES",
     "MAX_YAML_DEPTH",
+    "MODEL_SEPARATOR",
     "ParsedFile",
     "Problem",
     "Rejected",
@@ -38,6 +39,7 @@ __all__ = [
     "file_stem",
     "find_commands",
     "first_paragraph",
+    "model_text",
     "normalize_description",
     "parse_definition",
     "parse_tools",

@@ -57,6 +57,18 @@ def parse_definition(raw, path, kind, format, namespace=""):
 
     stem = file_stem(path)
     name = " ".join(text_value(frontmatter.get("name")).split())
+    headed = _heading_identity(body) if yaml_text is None else None
+    if headed is not None:
+        # "# Brand Guardian" and a "## Description": one warning of its own, not two.
+        name = headed[0]
+        problems.append(
+            Problem(
+                "warning",
+                "no-frontmatter",
+                f"The file has no frontmatter; its name comes from the heading '{name}' and its "
+                "description from its Description section.",
+            )
+        )
     if not name:
         name = stem or _first_heading(body) or "untitled"
         # Commands, Copilot and OpenCode files are named by their file by design.
@@ -71,7 +83,9 @@ def parse_definition(raw, path, kind, format, namespace=""):
     slug = slug_for(name, stem, kind, namespace)
 
     description, examples = normalize_description(text_value(frontmatter.get("description")))
-    if not description:
+    if headed is not None:
+        description, examples = normalize_description(headed[1])
+    elif not description:
         description = first_paragraph(body)
         problems.append(
             Problem(
@@ -96,7 +110,7 @@ def parse_definition(raw, path, kind, format, namespace=""):
         name=name,
         description=description,
         examples=examples,
-        model=text_value(frontmatter.get("model")),
+        model=model_text(frontmatter.get("model")),
         color=text_value(frontmatter.get("color")),
         frontmatter=frontmatter,
         body=body,
@@ -110,6 +124,41 @@ def parse_definition(raw, path, kind, format, namespace=""):
         lenient=lenient,
         problems=tuple(problems),
     )
+
+
+# Copilot lets ``model:`` be a list of models to try in turn; they are kept in one column.
+MODEL_SEPARATOR = ", "
+
+
+def model_text(value):
+    """The ``model`` field as the catalog stores it: a list becomes its models joined by
+    ``MODEL_SEPARATOR`` (never the text of a Python list)."""
+    if isinstance(value, list):
+        return MODEL_SEPARATOR.join(name_list(value))
+    return text_value(value)
+
+
+def _heading_identity(body):
+    """``(name, description)`` of a Markdown agent written without frontmatter, or None.
+
+    Such a file opens with a level-1 heading (its name) and has a ``## Description`` section,
+    whose first paragraph (else the body's) is its description.
+    """
+    lines = body.split("\n")
+    first = next((line.strip() for line in lines if line.strip()), "")
+    if not first.startswith("# ") or not first[2:].strip():
+        return None
+    heading = " ".join(first[2:].split())
+    for index, line in enumerate(lines):
+        if line.strip().lower().rstrip(":") == "## description":
+            described = first_paragraph("\n".join(lines[index + 1 :]).split("\n## ", 1)[0])
+            return heading, described or first_paragraph(body)
+    return None
+
+
+def is_heading_agent(head):
+    """True when text that has no frontmatter reads as a Markdown agent (``_heading_identity``)."""
+    return _heading_identity(head) is not None
 
 
 def _first_heading(body):

@@ -105,6 +105,13 @@ RULES = _rules(
         "identity",
     ),
     (
+        "no-frontmatter",
+        "warning",
+        "A Markdown agent without frontmatter",
+        "Add frontmatter with 'name:' and 'description:'; the heading and the Description section stand in.",
+        "identity",
+    ),
+    (
         "invalid-name",
         "warning",
         "The name is not a valid identifier for its format",
