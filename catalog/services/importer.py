@@ -38,7 +38,7 @@ from ..models import (
     Reference,
     Tool,
 )
-from . import rows
+from . import families, rows
 
 # Any fixed 64-bit number: the PostgreSQL advisory lock that serializes imports.
 IMPORT_LOCK_ID = 0x41474E54_44415348
@@ -122,6 +122,7 @@ def import_paths(paths, *, collection_name=None, progress=None):
             for plan in plans:
                 _write_collection(plan, run, report, tools, changed)
             rows.resolve_catalog()
+            families.refresh_families(changed)
             search.index_definitions(changed)
             if len(changed) >= REFRESH_STATISTICS_AFTER:
                 _refresh_statistics()

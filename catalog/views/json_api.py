@@ -122,6 +122,7 @@ def definition_detail(definition, panels):
         "variants": [variant(v, "same-name") for v in panels.same_name]
         + [variant(v, "similar") for v in panels.similar],
         "frontmatter": definition.frontmatter,
+        "family": panels.family,
         "missing": definition.missing,
         "provenance": {
             "path": definition.source_path,
@@ -291,4 +292,66 @@ def comparison(diff, left, right):
         "left_url": left.definition.get_absolute_url(),
         "right_url": right.definition.get_absolute_url(),
         "patch_url": patch_url(left.key, right.key),
+    }
+
+
+# ---------------------------------------------------------------------------
+# Families
+# ---------------------------------------------------------------------------
+
+
+def _family_summary(family):
+    return {
+        "key": family.key,
+        "url": family.get_absolute_url(),
+        "kind": family.kind,
+        "name": family.name,
+        "size": family.size,
+        "versions": family.versions,
+        "collections": getattr(family, "member_collections", None),
+        "similarity": family.similarity,
+    }
+
+
+def family_list(request, page_obj):
+    """The families list: the list contract, largest and most divergent first."""
+    return page(request, page_obj, _family_summary)
+
+
+def family(page):
+    """One family: its members best first, each with its score and the reasons that add up to it."""
+    columns = page.columns
+    return {
+        **_family_summary(page.family),
+        "collections": page.family.collections,
+        "links": [{"source": s, "target": t, "similarity": sim} for s, t, sim in page.family.links],
+        "members": [
+            {
+                "key": m.key,
+                "url": m.definition.get_absolute_url() if m.definition else None,
+                "name": m.name,
+                "collection": m.collection,
+                "score": m.score,
+                "score_reasons": list(m.score_reasons),
+                "copy_of": m.copy_of.key if m.copy_of else None,
+                "copy_similarity": m.copy_similarity,
+                "copied_by": m.copied_by,
+            }
+            for m in page.members
+        ],
+        "columns": [c.key for c in page.columns],
+        "tools": {row.label: [c.key for c, on in zip(columns, row.cells, strict=True) if on] for row in page.tools},
+        "sections": [
+            {
+                "heading": row.heading,
+                "cells": {c.key: cell.status for c, cell in zip(page.columns, row.cells, strict=True)},
+            }
+            for row in page.sections
+        ],
+        "core": {
+            "shared_headings": list(page.core.shared_headings),
+            "unique_headings": {k: list(v) for k, v in page.core.unique_headings.items()},
+            "shared_tools": list(page.core.shared_tools),
+            "unique_tools": {k: list(v) for k, v in page.core.unique_tools.items()},
+        },
     }
