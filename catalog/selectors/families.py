@@ -12,12 +12,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count
-from django.urls import reverse
 
 from ..core.families import Member, Tool, comparison
 from ..models import Definition, DefinitionTool, Edge, Family, FamilyMember, Item, Problem, Reference
 from ..stamp import cached
-from .links import compare_url
+from .links import pairwise_compare_urls
 
 # ---------------------------------------------------------------------------
 # Members as the core reads them
@@ -145,7 +144,9 @@ class Column:
 
     member: FamilyMember  # its stored row (score, reasons), definition and collection loaded
     core: Member
-    copies: tuple  # FamilyMember rows that are "same as" this one
+    copies: tuple  # (key, URL) of the members that are "same as" this one
+    url: str  # of the definition's page
+    collection_url: str
     collaborators: tuple  # names it hands work to, as written
     compare_urls: tuple  # (other column's key, URL of the pairwise compare), for every other column
 
@@ -173,6 +174,8 @@ class FamilyPage:
     sections: tuple  # comparison.SectionRow, cells per column
     core: comparison.CoreView
     least_tools: int | None  # the fewest tools any column allows (None: none lists tools)
+    urls: dict  # member key -> its definition's page (present members)
+    key_of: dict  # FamilyMember pk -> its key, for "same as"
 
     @property
     def uniques(self):
@@ -211,11 +214,12 @@ def _family_page(key):
         return None
     members = tuple(family.members.select_related("definition__collection", "copy_of").order_by("position", "key"))
     present = [m for m in members if m.definition_id is not None]
+    urls = {m.key: m.definition.get_absolute_url() for m in present}
     cores = core_members([m.definition_id for m in present], {m.definition_id: m.first_imported for m in present})
     copies = defaultdict(list)
     for m in present:
         if m.copy_of_id is not None:
-            copies[m.copy_of_id].append(m)
+            copies[m.copy_of_id].append((m.key, urls[m.key]))
     collaborators = defaultdict(list)
     for source, name in (
         Edge.objects.filter(source__in=[m.definition_id for m in present])
@@ -225,14 +229,16 @@ def _family_page(key):
     ):
         collaborators[source].append(name)
     originals = [m for m in present if m.copy_of_id is None]
-    base = reverse("catalog:compare")
+    pairs = pairwise_compare_urls(m.key for m in originals)
     columns = tuple(
         Column(
             member=m,
             core=cores[m.definition_id],
             copies=tuple(copies[m.pk]),
+            url=urls[m.key],
+            collection_url=m.definition.collection.get_absolute_url(),
             collaborators=tuple(collaborators[m.definition_id]),
-            compare_urls=tuple((o.key, compare_url(m.key, o.key, base=base)) for o in originals if o.pk != m.pk),
+            compare_urls=tuple((o.key, pairs[m.key, o.key]) for o in originals if o.pk != m.pk),
         )
         for m in originals
     )
@@ -248,4 +254,6 @@ def _family_page(key):
         sections=sections,
         core=comparison.core_view(core_columns, sections),
         least_tools=min(listing) if listing else None,
+        urls=urls,
+        key_of={m.pk: m.key for m in members},
     )

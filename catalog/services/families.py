@@ -8,7 +8,7 @@ Those families are described again (copies, scores) and rewritten; every other r
 It runs inside the caller's transaction, so the families change with the catalog or not at all.
 """
 
-from django.db import connection, transaction
+from django.db import transaction
 
 from ..core.families import describe_family, grouping, signatures
 from ..models import Definition, Family, FamilyMember
@@ -21,11 +21,6 @@ def refresh_families(changed=()):
 
     Returns the ``Regrouping`` (``families``: keys of the families rewritten; ``removed``).
     """
-    if FamilyMember._meta.db_table not in connection.introspection.table_names():
-        # A database migrated only up to before 0011 (the migration tests import rows at an old
-        # schema): no families yet. The first import after ``migrate`` computes them all, since
-        # every definition then lacks its row.
-        return None
     changed = set(changed)
     with transaction.atomic():
         present = {

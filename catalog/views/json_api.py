@@ -328,12 +328,12 @@ def family(page):
         "members": [
             {
                 "key": m.key,
-                "url": m.definition.get_absolute_url() if m.definition else None,
+                "url": page.urls.get(m.key),
                 "name": m.name,
                 "collection": m.collection,
                 "score": m.score,
                 "score_reasons": list(m.score_reasons),
-                "copy_of": m.copy_of.key if m.copy_of else None,
+                "copy_of": page.key_of.get(m.copy_of_id),
                 "copy_similarity": m.copy_similarity,
                 "copied_by": m.copied_by,
             }
