@@ -123,3 +123,12 @@ def test_family_scores_sort(client, family_catalog):
     assert table.index("alpha") < table.index("beta") < table.index("gamma")
     assert client.get("/families/agent/release-planner/?sort=bogus").status_code == 200
     json.dumps(client.get("/families/agent/release-planner/?format=json").json())
+
+
+def test_overview_lists_the_largest_families(client, family_catalog):
+    """The overview links to families of several versions (one of one version is not listed)."""
+    html = client.get("/").content.decode()
+    assert 'href="/families/agent/release-planner/"' in html
+    assert 'href="/families/agent/db-tuner/"' not in html
+    data = client.get("/?format=json").json()
+    assert [f["key"] for f in data["largest_families"]] == ["agent/release-planner"]

@@ -117,6 +117,14 @@ def family_list(*, kind="", collection="", q=""):
     return families
 
 
+OVERVIEW_FAMILIES = 10
+
+
+def largest_families():
+    """The overview's families: the largest of several versions, as a list (one query)."""
+    return list(Family.objects.filter(versions__gt=1).largest_first()[:OVERVIEW_FAMILIES])
+
+
 def add_member_collections(families):
     """Set ``member_collections`` on each family of a page (one query)."""
     by_family = defaultdict(set)

@@ -256,6 +256,7 @@ def overview(context):
             }
             for shared in context["shared_names"]
         ],
+        "largest_families": [_family_summary(family) for family in context.get("largest_families", ())],
     }
 
 
