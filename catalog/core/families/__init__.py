@@ -9,46 +9,23 @@ The work is split by concern:
 - ``scoring``: a score per member whose reasons add up to it.
 - ``comparison``: sections aligned by heading, the tool matrix, and the "core" of a family.
 
-How the Django layer is meant to drive it
------------------------------------------
-1. At import, for each new or changed file (in the worker that parses it):
-   ``signatures.signature(parsed.body)`` -> store ``Signature.values`` and ``Signature.shingles``.
-2. After the import's writes: ``grouping.regroup(previous, upserts, deletes)``, where ``previous``
-   is the stored state of every present definition as ``grouping.Entry`` (one row each),
-   ``upserts`` the entries of created or updated definitions, ``deletes`` the keys of those
-   marked missing or renamed away. It returns the families that are new or changed, with their
-   members, and the keys of families that no longer exist.
-3. For each family returned: load its members as ``Member`` records (body included) and call
-   ``describe_family(key, members, links)``; store the result.
-
-Storage shape (what to persist)
--------------------------------
-Per definition (columns on the definition, or a one-to-one row):
-
-=================  =============  ==========================================================
-field              type           meaning
-=================  =============  ==========================================================
-signature          bytes (512)    ``signatures.Signature.values``: 128 little-endian uint32
-shingles           int            distinct shingles; below ``grouping.MIN_SHINGLES`` the
-                                  definition joins families by name only
-signature_scheme   str            ``signatures.SCHEME``; recompute signatures when it changes
-labels             JSON list      optional: ``Entry.labels``, so that a regroup need not
-                                  reduce every name again (computed when absent; recompute
-                                  them all when ``grouping.family_label`` changes)
-family             str, indexed   the family key ``grouping.regroup`` assigned
-copy_of            FK, nullable   ``FamilyMember.copy_of``
-score              int            ``FamilyMember.score``
-score_reasons      JSON list      ``FamilyMember.score_reasons``
-=================  =============  ==========================================================
-
-Per family (one row, keyed by ``Family.key``, e.g. ``agent/backend-architect``): kind, name,
-size, versions, similarity, and the content links as JSON (pairs of definition keys with their
-similarity), so the page can say why a differently named member belongs.
+How the Django layer drives it (``catalog.services.families.refresh_families``)
+------------------------------------------------------------------------------
+1. After an import's writes (or a staff edit), in the same transaction: the stored state of
+   every definition grouped before (``FamilyMember``: key, names, signature, family key) becomes
+   ``previous``; definitions that are new, changed, renamed or signed under another ``SCHEME``
+   are signed (``signatures.signature(body)``) and become ``upserts``; rows whose definition
+   went missing, was deleted or changed its key become ``deletes``.
+2. ``grouping.regroup(previous, upserts, deletes)`` returns the families that are new or
+   changed, with their members, and the keys of families that no longer exist.
+3. For each family returned, its members are loaded as ``Member`` records (body included) and
+   ``describe_family(key, members, links)`` gives the copies and scores that are stored.
 
 The index for candidate search is not stored: ``regroup`` rebuilds it from the signatures on
-each call (vectorized; about a second for 100,000 definitions). Should loading every signature
-per import become the bottleneck, the ``signatures.band_keys`` of each definition (25 uint64)
-can be stored in an indexed table and queried instead; the grouping rules stay the same.
+each call (vectorized; bench/bench_families.py measures it). Should loading every signature per
+import become the bottleneck, the ``signatures.band_keys`` of each definition (25 uint64) can be
+stored in an indexed table and queried instead; the grouping rules stay the same. Signing runs
+in the importing process (about 0.6 ms a body); the importer's analysis workers could do it.
 """
 
 from collections import Counter
