@@ -113,6 +113,13 @@ def import_paths(paths, *, collection_name=None, progress=None):
     # collection; a collection with no change keeps the findings it has.
     todo = [planned for plan in plans if plan.name in changed for planned in plan.files if not planned.rejection]
     analyse_all(todo, progress)
+    # Families sign the new and changed bodies here, outside the transaction's write lock.
+    signed = families.sign_bodies(
+        planned.parsed.body
+        for plan in plans
+        for planned in plan.files
+        if planned.parsed and known.get((plan.name, planned.candidate.relpath)) != planned.sha256
+    )
 
     run = ImportRun.objects.create(paths=[str(p) for p in paths])
     try:
@@ -122,7 +129,7 @@ def import_paths(paths, *, collection_name=None, progress=None):
             for plan in plans:
                 _write_collection(plan, run, report, tools, changed)
             rows.resolve_catalog()
-            families.refresh_families(changed)
+            families.refresh_families(changed, signed)
             search.index_definitions(changed)
             if len(changed) >= REFRESH_STATISTICS_AFTER:
                 _refresh_statistics()
