@@ -14,7 +14,17 @@ from dataclasses import dataclass
 from django.db.models import Count
 
 from ..core.families import Member, Tool, comparison
-from ..models import Definition, DefinitionTool, Edge, Family, FamilyMember, Item, Problem, Reference
+from ..models import (
+    Definition,
+    DefinitionQuerySet,
+    DefinitionTool,
+    Edge,
+    Family,
+    FamilyMember,
+    Item,
+    Problem,
+    Reference,
+)
 from ..stamp import cached
 from .links import pairwise_compare_urls
 
@@ -220,7 +230,12 @@ def _family_page(key):
     family = Family.objects.filter(key=key).first()
     if family is None:
         return None
-    members = tuple(family.members.select_related("definition__collection", "copy_of").order_by("position", "key"))
+    members = tuple(
+        family.members.select_related("definition__collection")
+        # The body comes with core_members; the page never shows a member's file or its HTML.
+        .defer("signature", *(f"definition__{f}" for f in DefinitionQuerySet.HEAVY_FIELDS))
+        .order_by("position", "key")
+    )
     present = [m for m in members if m.definition_id is not None]
     urls = {m.key: m.definition.get_absolute_url() for m in present}
     cores = core_members([m.definition_id for m in present], {m.definition_id: m.first_imported for m in present})
