@@ -8,7 +8,10 @@ Those families are described again (copies, scores) and rewritten; every other r
 It runs inside the caller's transaction, so the families change with the catalog or not at all.
 """
 
+from dataclasses import replace
+
 from django.db import transaction
+from django.utils import timezone
 
 from ..core.families import describe_family, grouping, signatures
 from ..models import Definition, Family, FamilyMember
@@ -58,14 +61,14 @@ def refresh_families(changed=(), signed=None):
                 first_seen[definition] = first
         upsert_ids = [pk for pk in present if pk not in kept]
         bodies = dict(Definition.objects.filter(pk__in=upsert_ids).values_list("pk", "body"))
-        upserts, signed = [], {}
+        upserts, fresh = [], {}
         for pk in upsert_ids:
             key, kind, collection, name, slug = present[pk]
             found = signed.get(bodies[pk]) or signatures.signature(bodies[pk])
-            signed[pk] = found
+            fresh[pk] = found
             upserts.append(grouping.Entry(key, kind, collection, name, slug, found.values, found.shingles))
         regrouping = grouping.regroup(previous, upserts, deletes)
-        _write(regrouping, deletes, present, signed, first_seen, old_signatures)
+        _write(regrouping, deletes, present, fresh, first_seen, old_signatures)
     return regrouping
 
 
@@ -81,7 +84,15 @@ def _write(regrouping, deletes, present, signed, first_seen, old_signatures):
     FamilyMember.objects.filter(definition__in=ids).delete()  # its previous key, when renamed
     Family.objects.filter(key__in=[k for k in regrouping.removed if k not in regrouping.families]).delete()
 
-    rows, copy_of = [], {}
+    def signature_of(pk, key):
+        found = signed.get(pk)
+        return (found.values, found.shingles) if found else old_signatures[key]
+
+    # The members carry their signatures, so describing a family never signs a body again.
+    for pk, core in cores.items():
+        values, shingles = signature_of(pk, core.key)
+        cores[pk] = replace(core, signature=values, shingles=shingles)
+    rows, copy_of, new_families, old_families = [], {}, [], []
     for key, keys in regrouping.families.items():
         members = [cores[pk_of[k]] for k in keys]
         described = describe_family(key, members, regrouping.links.get(key, ()))
@@ -90,23 +101,42 @@ def _write(regrouping, deletes, present, signed, first_seen, old_signatures):
         family.versions, family.similarity = described.versions, described.similarity
         family.collections = len({m.collection for m in members})
         family.links = [[link.source, link.target, link.similarity] for link in described.links]
-        family.save()
+        (old_families if family.pk else new_families).append(family)
         for position, listed in enumerate(described.members):
             pk = pk_of[listed.key]
             core = cores[pk]
-            signature = signed.get(pk)
-            values, shingles = (signature.values, signature.shingles) if signature else old_signatures[listed.key]
             rows.append(
                 FamilyMember(
-                    definition_id=pk, family=family, key=listed.key, kind=core.kind, collection=core.collection,
-                    name=core.name, slug=core.slug, signature=values, shingles=shingles, scheme=signatures.SCHEME,
-                    sha256=core.sha256, first_imported=core.first_imported, copy_similarity=listed.copy_similarity,
-                    copied_by=listed.copied_by, score=listed.score, score_reasons=list(listed.score_reasons),
+                    definition_id=pk,
+                    family=family,
+                    key=listed.key,
+                    kind=core.kind,
+                    collection=core.collection,
+                    name=core.name,
+                    slug=core.slug,
+                    signature=core.signature,
+                    shingles=core.shingles,
+                    scheme=signatures.SCHEME,
+                    sha256=core.sha256,
+                    first_imported=core.first_imported,
+                    copy_similarity=listed.copy_similarity,
+                    copied_by=listed.copied_by,
+                    score=listed.score,
+                    score_reasons=list(listed.score_reasons),
                     position=position,
                 )
-            )  # fmt: skip
+            )
             if listed.copy_of:
                 copy_of[listed.key] = listed.copy_of
+    # SQLite and PostgreSQL both set the primary keys of bulk-created rows, which members need.
+    Family.objects.bulk_create(new_families, batch_size=500)
+    fields = ["kind", "name", "size", "versions", "similarity", "collections", "links", "updated_at"]
+    now = timezone.now()
+    for family in old_families:
+        family.updated_at = now
+    Family.objects.bulk_update(old_families, fields, batch_size=500)
+    for row in rows:
+        row.family_id = row.family.pk
     FamilyMember.objects.bulk_create(rows, batch_size=500)
     if copy_of:
         wanted = set(copy_of) | set(copy_of.values())
