@@ -521,3 +521,93 @@ class Resource(models.Model):
 
     def __str__(self):
         return f"{self.collection.slug}/{self.path}"
+
+
+# ---------------------------------------------------------------------------
+# Families (catalog.core.families computes them; catalog.services.families stores them)
+# ---------------------------------------------------------------------------
+
+
+class FamilyQuerySet(models.QuerySet):
+    def largest_first(self):
+        """Largest first, then the most divergent (least similar versions), then by key."""
+        return self.order_by("-size", "-versions", "similarity", "key")
+
+    def of_kind(self, kind):
+        return self.filter(kind=kind)
+
+    def in_collection(self, slug):
+        """Families with a member in this collection."""
+        return self.filter(Exists(FamilyMember.objects.filter(family=OuterRef("pk"), collection=slug)))
+
+    def search(self, text):
+        """Every word of ``text`` must appear in the family's name or key (words are data, not syntax)."""
+        found = self
+        for word in text.split():
+            found = found.filter(models.Q(name__icontains=word) | models.Q(key__icontains=word))
+        return found
+
+
+class Family(models.Model):
+    """Every version of one agent, command or skill across collections: the same name, or a
+    near-copy of its body under another name (``catalog.core.families.grouping``)."""
+
+    key = models.CharField(max_length=320, unique=True, help_text='"<kind>/<label>", stable across imports.')
+    kind = models.CharField(max_length=10, choices=Definition.Kind)
+    name = models.CharField(max_length=300, help_text="The name its members most often have.")
+    size = models.PositiveIntegerField(default=0, help_text="Members, copies included.")
+    versions = models.PositiveIntegerField(default=0, help_text="Members that are not copies of another.")
+    collections = models.PositiveIntegerField(default=0, help_text="Distinct collections of its members.")
+    similarity = models.FloatField(default=1.0, help_text="Mean estimated Jaccard between its versions.")
+    links = models.JSONField(
+        default=list, blank=True, help_text="Content links that joined differently named members: [a, b, similarity]."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = FamilyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-size", "-versions", "similarity", "key"]
+        indexes = [models.Index(fields=["kind", "size"], name="catalog_family_kind_size")]
+        verbose_name_plural = "families"
+
+    def __str__(self):
+        return self.key
+
+    def get_absolute_url(self):
+        return reverse("catalog:family_detail", args=[self.key])
+
+
+class FamilyMember(models.Model):
+    """One definition's place in its family, with what grouping keeps of it between imports
+    (its MinHash signature, so a re-import only signs the files that changed)."""
+
+    # SET_NULL, not CASCADE: a definition deleted by any route leaves its row behind, and the
+    # next refresh sees it and regroups its family.
+    definition = models.OneToOneField(
+        Definition, on_delete=models.SET_NULL, null=True, blank=True, related_name="family_member"
+    )
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="members")
+    key = models.CharField(max_length=700, unique=True, help_text="The definition's key when it was last grouped.")
+    kind = models.CharField(max_length=10, choices=Definition.Kind)
+    collection = models.CharField(max_length=200, help_text="The collection's slug.")
+    name = models.CharField(max_length=300)
+    slug = models.CharField(max_length=300)
+    signature = models.BinaryField(help_text="catalog.core.families.signatures.Signature.values")
+    shingles = models.PositiveIntegerField(default=0)
+    scheme = models.CharField(max_length=60, help_text="The signature's recipe; another one means re-sign.")
+    sha256 = models.CharField(max_length=64)
+    first_imported = models.DateTimeField()
+    copy_of = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies")
+    copy_similarity = models.FloatField(null=True, blank=True)
+    copied_by = models.PositiveIntegerField(default=0, help_text="Other collections holding a copy of it.")
+    score = models.IntegerField(default=0)
+    score_reasons = models.JSONField(default=list, blank=True, help_text='"+10 has a description", … adding up.')
+    position = models.PositiveIntegerField(default=0, help_text="Rank in its family, best score first.")
+
+    class Meta:
+        ordering = ["family", "position"]
+        indexes = [models.Index(fields=["collection", "family"], name="catalog_familymember_coll")]
+
+    def __str__(self):
+        return f"{self.key} in {self.family_id}"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import browse, compare, downloads, find, graph, overview, search
+from .views import browse, compare, downloads, families, find, graph, overview, search
 
 app_name = "catalog"
 
@@ -20,6 +20,8 @@ urlpatterns = [
     path("compare/", compare.compare, name="compare"),
     path("compare/patch", compare.compare_patch, name="compare_patch"),
     path("compare/pick", compare.compare_pick, name="compare_pick"),
+    path("families/", families.family_list, name="family_list"),
+    path("families/<path:key>/", families.family_detail, name="family_detail"),
     path("graph/", graph.collaboration_graph, name="graph"),
     path("search/", search.search, name="search"),
     path("find/", find.quick_find, name="quick_find"),

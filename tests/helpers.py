@@ -7,6 +7,7 @@ helpers without settings, and the builders that need the ORM import it when call
 
 import hashlib
 import os
+import random
 import re
 import subprocess
 import sys
@@ -160,6 +161,18 @@ model: sonnet
 ## Workflow
 - Read the diff.
 """
+
+
+# Made-up syllables, so that generated bodies are text of our own, never a third party's.
+_SYLLABLES = "ka lo mi ne ru ta vo shi ben dor fal gri hum jex kor lum mor nix pra quo rel sav tor ulm".split()
+
+
+def made_up_prose(seed, length=220):
+    """``length`` words of made-up text, the same for the same ``seed``; different seeds share
+    few word runs, so two bodies are near-copies only when a test makes them so."""
+    rng = random.Random(seed)
+    words = ["".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 4))) for _ in range(2000)]
+    return " ".join(rng.choice(words) for _ in range(length))
 
 
 def write_tree(folder, files):

@@ -5,7 +5,7 @@ from urllib.parse import parse_qs, urlsplit
 from django.urls import reverse
 
 from catalog.core.keys import DefinitionKey
-from catalog.selectors.links import compare_url, graph_url, list_url, patch_url
+from catalog.selectors.links import compare_url, graph_url, list_url, pairwise_compare_urls, patch_url
 
 
 def query_of(url):
@@ -50,3 +50,11 @@ def test_list_and_graph_urls_carry_their_filters():
     path, query = query_of(graph_url("missing:helper"))
     assert path == reverse("catalog:graph")
     assert query == {"focus": ["missing:helper"]}
+
+
+def test_pairwise_compare_urls_are_the_compare_urls_of_every_ordered_pair():
+    """The family page's many compare links are the ones compare_url writes, one per ordered pair."""
+    keys = ["a/agent/x", "b/agent/x y+z", "c/agent/ü"]
+    pairs = pairwise_compare_urls(keys)
+    assert len(pairs) == 6
+    assert pairs == {(left, right): compare_url(left, right) for left in keys for right in keys if left != right}

@@ -725,8 +725,9 @@ def test_collection_detail(client, catalog, django_assert_num_queries):
 def test_overview(client, catalog, django_assert_num_queries):
     """Counts linking to filtered lists, recent imports, names found in several collections."""
     # stamp, then the cold statistics: kinds and formats, models, tools, rules, size buckets, most
-    # connected, missing collaborators, collections, problems by collection, imports, shared names (2)
-    with django_assert_num_queries(13):
+    # connected, missing collaborators, collections, problems by collection, imports, shared names (2),
+    # largest families
+    with django_assert_num_queries(14):
         response = client.get("/")
     assert_page(response)
     html = response.content.decode()

@@ -43,8 +43,9 @@ def list_count(client, url):
 def test_overview_page_fragment_and_query_counts(client, sample_catalog, django_assert_num_queries):
     """Cold: one aggregate query per number or chart; warm: only the catalog stamp."""
     # stamp; counts by kind and format; models; tools; rules; sizes; connected; missing;
-    # collections; problems by collection; imports; shared names (one: no name is shared)
-    with django_assert_num_queries(12):
+    # collections; problems by collection; imports; shared names (one: no name is shared);
+    # largest families
+    with django_assert_num_queries(13):
         response = client.get("/")
     assert_page(response)
     with django_assert_num_queries(1):

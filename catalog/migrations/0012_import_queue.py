@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0010_marketplace_and_resources'),
+        ('catalog', '0011_families'),
     ]
 
     operations = [

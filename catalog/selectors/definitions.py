@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from ..core.sources import SourceError, file_url, history_url, parse_source, repository_url
 from ..models import Definition, Edge, Problem, Reference
+from .families import family_of
 from .variants import variants
 
 # Frontmatter keys some supported format defines; anything else is shown as "unknown".
@@ -23,8 +24,11 @@ KNOWN_FIELDS = frozenset(
 
 
 def detail_queryset():
-    """Definitions as their page reads them: collection and import run joined, never the raw bytes."""
-    return Definition.objects.select_related("collection", "import_run").defer("raw")
+    """Definitions as their page reads them: collection, import run and family joined, never the raw bytes."""
+    return (
+        Definition.objects.select_related("collection", "import_run", "family_member__family")
+        .defer("raw", "family_member__signature")
+    )
 
 
 def raw_queryset():
@@ -84,6 +88,7 @@ class Panels:
     same_name: list
     similar: list
     frontmatter: list = field(default_factory=list)
+    family: dict | None = None  # {key, url, size} of its family (selectors.families.family_of)
 
 
 # A neighbour in a panel needs its name and URL, never its file: without this, one page read
@@ -120,6 +125,7 @@ def definition_panels(definition):
         same_name=same_name,
         similar=similar,
         frontmatter=frontmatter_fields(definition.frontmatter),
+        family=family_of(definition),
     )
 
 

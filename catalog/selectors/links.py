@@ -4,7 +4,7 @@ A number on the overview links to the list that counts the same items; a variant
 name or a version links to the compare page for that pair. Every such link is built here.
 """
 
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from django.urls import reverse
 
@@ -38,3 +38,17 @@ def compare_url(left, right=None, *, view="split", hide=False, base=None):
 def patch_url(left, right):
     """The unified diff of two keys' files, as a download."""
     return f"{reverse('catalog:compare_patch')}?{urlencode({'left': str(left), 'right': str(right)})}"
+
+
+def pairwise_compare_urls(keys):
+    """``{(left, right): URL}`` of the compare page for every ordered pair of these keys, as
+    ``compare_url`` writes them: a family page links every pair of its columns, hundreds of
+    links, so each key is quoted once."""
+    base = reverse("catalog:compare")
+    quoted = {key: quote_plus(str(key)) for key in keys}
+    return {
+        (left, right): f"{base}?left={quoted[left]}&right={quoted[right]}"
+        for left in quoted
+        for right in quoted
+        if left != right
+    }

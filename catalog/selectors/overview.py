@@ -21,6 +21,7 @@ from ..models import Definition, Edge, ImportRun, Problem
 from ..stamp import cached
 from .browse import collection_list
 from .counts import model_counts, rule_counts, tool_counts
+from .families import largest_families
 from .links import graph_url, list_url
 from .variants import shared_names
 
@@ -237,6 +238,7 @@ def _overview():
         "problem_collections": problems_by_collection(),
         "imports": list(ImportRun.objects.all()[:RECENT_IMPORTS]),
         "shared_names": shared_names(),
+        "largest_families": largest_families(),
     }
 
 

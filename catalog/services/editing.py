@@ -14,7 +14,7 @@ from django.utils import timezone
 from .. import search
 from ..core import discovery
 from ..models import Conflict, Definition, Edge
-from . import rows
+from . import families, rows
 from .importer import analyse_all, wait_for_imports
 
 
@@ -86,6 +86,7 @@ def _rederive(definition, planned):
     """Everything derived from a definition's new text, as the import of that text would write it."""
     rows.replace_derived([(definition, planned)], [definition.pk], definition.collection, None, {})
     rows.resolve_catalog()
+    families.refresh_families([definition.pk])
     search.index_definitions([definition.pk])
 
 

@@ -38,7 +38,7 @@ from ..models import (
     Reference,
     Tool,
 )
-from . import rows
+from . import families, rows
 from .resources import store as store_resources
 
 # Any fixed 64-bit number: the PostgreSQL advisory lock that serializes imports.
@@ -141,6 +141,13 @@ def import_paths(paths, *, collection_name=None, progress=None, origins=None, ru
     # collection; a collection with no change keeps the findings it has.
     todo = [planned for plan in plans if plan.key in changed for planned in plan.files if not planned.rejection]
     analyse_all(todo, progress)
+    # Families sign the new and changed bodies here, outside the transaction's write lock.
+    signed = families.sign_bodies(
+        planned.parsed.body
+        for plan in plans
+        for planned in plan.files
+        if planned.parsed and known.get((plan.name, planned.candidate.relpath)) != planned.sha256
+    )
 
     if run is None:
         # A checkout is recorded by its (redacted) URL: its folder is the server's business.
@@ -153,6 +160,7 @@ def import_paths(paths, *, collection_name=None, progress=None, origins=None, ru
             for plan in plans:
                 _write_collection(plan, run, report, tools, changed)
             rows.resolve_catalog()
+            families.refresh_families(changed, signed)
             search.index_definitions(changed)
             if len(changed) >= REFRESH_STATISTICS_AFTER:
                 _refresh_statistics()

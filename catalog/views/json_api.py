@@ -124,6 +124,7 @@ def definition_detail(definition, panels, upstream):
         "variants": [variant(v, "same-name") for v in panels.same_name]
         + [variant(v, "similar") for v in panels.similar],
         "frontmatter": definition.frontmatter,
+        "family": panels.family,
         "missing": definition.missing,
         "provenance": {
             "path": definition.source_path,
@@ -276,6 +277,7 @@ def overview(context):
             }
             for shared in context["shared_names"]
         ],
+        "largest_families": [_family_summary(family) for family in context.get("largest_families", ())],
     }
 
 
@@ -336,4 +338,66 @@ def quick_find(found):
             }
             for hit in found.hits
         ],
+    }
+
+
+# ---------------------------------------------------------------------------
+# Families
+# ---------------------------------------------------------------------------
+
+
+def _family_summary(family):
+    return {
+        "key": family.key,
+        "url": family.get_absolute_url(),
+        "kind": family.kind,
+        "name": family.name,
+        "size": family.size,
+        "versions": family.versions,
+        "collections": getattr(family, "member_collections", None),
+        "similarity": family.similarity,
+    }
+
+
+def family_list(request, page_obj):
+    """The families list: the list contract, largest and most divergent first."""
+    return page(request, page_obj, _family_summary)
+
+
+def family(page):
+    """One family: its members best first, each with its score and the reasons that add up to it."""
+    columns = page.columns
+    return {
+        **_family_summary(page.family),
+        "collections": page.family.collections,
+        "links": [{"source": s, "target": t, "similarity": sim} for s, t, sim in page.family.links],
+        "members": [
+            {
+                "key": m.key,
+                "url": page.urls.get(m.key),
+                "name": m.name,
+                "collection": m.collection,
+                "score": m.score,
+                "score_reasons": list(m.score_reasons),
+                "copy_of": page.key_of.get(m.copy_of_id),
+                "copy_similarity": m.copy_similarity,
+                "copied_by": m.copied_by,
+            }
+            for m in page.members
+        ],
+        "columns": [c.key for c in page.columns],
+        "tools": {row.label: [c.key for c, on in zip(columns, row.cells, strict=True) if on] for row in page.tools},
+        "sections": [
+            {
+                "heading": row.heading,
+                "cells": {c.key: cell.status for c, cell in zip(page.columns, row.cells, strict=True)},
+            }
+            for row in page.sections
+        ],
+        "core": {
+            "shared_headings": list(page.core.shared_headings),
+            "unique_headings": {k: list(v) for k, v in page.core.unique_headings.items()},
+            "shared_tools": list(page.core.shared_tools),
+            "unique_tools": {k: list(v) for k, v in page.core.unique_tools.items()},
+        },
     }
