@@ -40,3 +40,21 @@ def test_partitioning_the_items_keeps_them_searchable_and_their_ids(tmp_path):
         after = query(ITEMS)
         assert after[: len(before)] == before
         assert len(after) > len(before) and min(row[0] for row in after[len(before) :]) > before[-1][0]
+
+
+def test_definitions_imported_before_rendering_at_import_are_rendered_by_0008(tmp_path):
+    """0008 renders every row an import stored without HTML, so no page shows an empty body;
+    rows already rendered keep their HTML."""
+    with scratch_database(tmp_path, "catalog", "0006_partition_items") as (url, query):
+        manage(url, "import_agents", str(SEEDS))
+        # What an import stored before 0008: no HTML, except where a page had been viewed.
+        manage(url, "shell", "-c", (
+            "from catalog.models import Definition as D; first = D.objects.order_by('pk').first();"
+            "D.objects.exclude(pk=first.pk).update(rendered_html='', rendered_toc=[], rendered_sha256='');"
+            "D.objects.filter(pk=first.pk).update(rendered_html='<p>viewed</p>')"
+        ))  # fmt: skip
+        manage(url, "migrate", "--noinput")
+        rows = query("SELECT rendered_html, rendered_sha256 = sha256 FROM catalog_definition ORDER BY id")
+        assert len(rows) > 3
+        assert rows[0] == ("<p>viewed</p>", True)
+        assert all(html.count("<h") >= 1 and same for html, same in rows[1:]), rows
