@@ -33,7 +33,8 @@ from catalog.selectors import browse, variants
 from catalog.services.importer import import_paths
 from tests.helpers import CORPUS, HTMX, assert_fragment, assert_page
 
-pytestmark = pytest.mark.django_db
+# Query counts here are the views' own: the page cache in front of them is tested in test_page_cache.py.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_off")]
 
 COMPARE_ARCHITECTS = "/compare/?left=alpha%2Fagent%2Fbackend-architect&right=beta%2Fagent%2Fbackend-architect"
 
