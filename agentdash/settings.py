@@ -109,7 +109,7 @@ def cache_from_url(url):
     parts = urlsplit(url)
     if not url or parts.scheme == "file":
         return {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "agentdash.cache.TolerantFileBasedCache",
             "LOCATION": unquote(parts.path) if url else str(VAR_DIR / "cache"),
             # Pages of a few catalog states, each page in its three variants, fit.
             "OPTIONS": {"MAX_ENTRIES": 100_000},

@@ -167,3 +167,21 @@ def test_cache_url_selects_the_backend():
     assert cache_from_url("file:///srv/agentdash%20cache")["LOCATION"] == "/srv/agentdash cache"
     with pytest.raises(ImproperlyConfigured, match="ftp"):
         cache_from_url("ftp://x")
+
+
+def test_a_cache_folder_that_cannot_be_made_means_no_cache_not_an_error(tmp_path, client, settings, sample_catalog):
+    """Pages are built for every request, and answer 200, when the cache folder cannot be made
+    (a read-only var directory; here a file stands where the folder's parent should be, which
+    stops root too)."""
+    from django.core.cache import caches
+
+    blocker = tmp_path / "var"
+    blocker.write_text("not a directory")
+    settings.CACHES = {
+        "default": {"BACKEND": "agentdash.cache.TolerantFileBasedCache", "LOCATION": str(blocker / "cache")}
+    }
+    caches["default"].set("anything", 1)
+    assert caches["default"].get("anything") is None
+    pages = [client.get("/agents/") for _ in range(2)]
+    assert [page.status_code for page in pages] == [200, 200]
+    assert pages[1].content == pages[0].content
