@@ -9,7 +9,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -98,6 +98,33 @@ def database_from_url(url):
     return dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
 
 
+def cache_from_url(url):
+    """Translate a CACHE_URL into a Django CACHES entry; empty means the shared file cache.
+
+    The default is Django's file cache under the var directory: every gunicorn worker and
+    every import read and write the same folder, and no extra server is needed. It is chosen
+    over the database cache because on SQLite a cache write needs the database's write lock,
+    which an import holds for its whole transaction: pages would wait for imports.
+    """
+    parts = urlsplit(url)
+    if not url or parts.scheme == "file":
+        return {
+            "BACKEND": "agentdash.cache.TolerantFileBasedCache",
+            "LOCATION": unquote(parts.path) if url else str(VAR_DIR / "cache"),
+            # Pages of a few catalog states, each page in its three variants, fit.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    if parts.scheme in {"redis", "rediss"}:  # needs the redis package: pip install 'agentdash[redis]'
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if parts.scheme == "memcached":  # needs pymemcache: pip install 'agentdash[memcached]'
+        return {"BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache", "LOCATION": parts.netloc}
+    if parts.scheme == "locmem":  # one process only: for tests and experiments
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": parts.netloc}
+    raise ImproperlyConfigured(
+        f"CACHE_URL scheme {parts.scheme!r} is not supported (use redis, rediss, memcached, file or locmem)."
+    )
+
+
 # ---------------------------------------------------------------------------
 # Core
 # ---------------------------------------------------------------------------
@@ -127,6 +154,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Before sessions, authentication and CSRF: a cached page needs none of them. After the
+    # headers above, which every response gets, cached or not.
+    "catalog.views.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -151,7 +181,6 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
-                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
@@ -170,6 +199,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # database backend (django-tasks-db) keeps the queue in the catalog's own database, so a
 # deployment needs no broker: `manage.py db_worker` runs the tasks (compose runs it as a service).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# ---------------------------------------------------------------------------
+# Cache (pages, graph JSON, filter options), shared by every process
+# ---------------------------------------------------------------------------
+
+CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", ""))}
 
 # ---------------------------------------------------------------------------
 # Static files
@@ -218,9 +253,11 @@ SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 
+# Scripts come only from our own static files (page data rides in inert json_script blocks),
+# so the policy needs no per-response nonce and a cached page can be served to anyone as it is.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
-    "script-src": [CSP.SELF, CSP.NONCE],
+    "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF],
     "font-src": [CSP.SELF],
@@ -290,6 +327,10 @@ LOGGING = {
 # ---------------------------------------------------------------------------
 # AgentDash
 # ---------------------------------------------------------------------------
+
+# Anonymous pages from the shared cache (catalog/views/page_cache.py); off only for tests that
+# pin the queries a view itself runs.
+AGENTDASH_PAGE_CACHE = True
 
 # Where `./dev demo` imports from: the original sample catalog bundled with the app.
 AGENTDASH_SAMPLE_CATALOG = BASE_DIR / "catalog" / "sample_catalog"

@@ -37,6 +37,7 @@ connection error); missed goals are reported, not failed.
 """
 
 import argparse
+import gzip
 import io
 import json
 import math
@@ -528,6 +529,8 @@ def page_paths(server, details, queries):
         status, body, _ = fetch(server.port, "/agents/?format=json")
         if status != 200:
             raise SystemExit(f"{server.label}: /agents/?format=json answered {status}")
+        if body[:2] == b"\x1f\x8b":  # sent gzip-compressed, as it was asked for
+            body = gzip.decompress(body)
         paths["list"] = [f"/agents/?page={n}" for n in range(1, json.loads(body)["pages"] + 1)]
         random.Random(29).shuffle(paths["list"])
         paths["graph"] = ["/graph/?format=json"]

@@ -63,6 +63,13 @@ def empty_cache():
 
 
 @pytest.fixture
+def page_cache_off(settings):
+    """Requests reach the views every time, for tests that pin the queries a view runs
+    (tests/test_page_cache.py tests the cache in front of them)."""
+    settings.AGENTDASH_PAGE_CACHE = False
+
+
+@pytest.fixture
 def import_tree():
     """Import one or more paths and return the report; the database is the test's own."""
     from catalog.services.importer import import_paths

@@ -1,7 +1,7 @@
 """The admin in real Chromium: a staff member logs in, edits an agent, and settles a conflict.
 
 Runs against ``live_server``; every page visited must stay free of console errors and CSP
-violations (the admin's own scripts carry the CSP nonce, its styles are static files).
+violations (the admin's scripts and styles are static files, which script-src 'self' allows).
 """
 
 import pytest

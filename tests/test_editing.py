@@ -31,6 +31,19 @@ def edited_text(description="Local words.", duty="Tag and announce releases."):
     return FILE.format(description=description, duty=duty)
 
 
+def test_edit_and_taking_upstream_render_the_body_again(imported, import_tree):
+    """The stored HTML follows staff's text, and upstream's again when a conflict takes it."""
+    root, path, agent = imported
+    save_edit(agent, edited_text(duty="Announce *loudly*."))
+    agent.refresh_from_db()
+    assert "<em>loudly</em>" in agent.rendered_html
+    path.write_text(FILE.format(description="Upstream words.", duty="Tag **new** releases."))
+    import_tree(root)
+    resolve_conflict(Conflict.objects.get(), Conflict.Resolution.TOOK_UPSTREAM)
+    agent.refresh_from_db()
+    assert "<strong>new</strong>" in agent.rendered_html and "loudly" not in agent.rendered_html
+
+
 def test_edit_marks_locally_modified_and_rederives(imported):
     """Saving an edit replaces the content, keeps the old one as a version, rebuilds items."""
     _, _, agent = imported

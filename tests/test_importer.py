@@ -89,6 +89,25 @@ def test_changed_file_is_updated_and_previous_version_kept(tmp_path, import_tree
     assert agent.items.count() == 2  # derived rows replaced, not duplicated
 
 
+def test_import_stores_each_body_rendered_with_its_toc(tmp_path, import_tree):
+    """Rendering happens at import: the row holds sanitized HTML, the toc and the hash it came
+    from; a changed file is rendered again."""
+    path = write_agent(tmp_path, "a", title="First Title")
+    import_tree(tmp_path)
+    agent = Definition.objects.get()
+    assert agent.rendered_sha256 == agent.sha256
+    assert '<h1 id="h-first-title">First Title</h1>' in agent.rendered_html
+    toc = [entry["text"] for entry in agent.rendered_toc]
+    assert toc == ["First Title", "Core Responsibilities", "Success Metrics"]
+
+    path.write_text(path.read_text().replace("First Title", "Second <script>x()</script>Title"))
+    import_tree(tmp_path)
+    agent.refresh_from_db()
+    assert agent.rendered_sha256 == agent.sha256
+    assert "Second" in agent.rendered_html and "First Title" not in agent.rendered_html
+    assert "<script" not in agent.rendered_html
+
+
 def test_vanished_file_is_marked_missing_not_deleted(tmp_path, import_tree):
     """A file that disappears upstream stays in the catalog, marked missing."""
     write_agent(tmp_path, "a")

@@ -153,3 +153,22 @@ def test_a_repository_split_by_the_old_rule_becomes_one_collection_again(tmp_pat
         assert [path for path, _, _ in paths] == ["design/lead.md", "design/ui-designer.md", "engineering/lead.md"]
         assert len({slug for _, slug, _ in paths}) == 3
         assert {category for _, _, category in paths} == {"design", "engineering"}
+
+
+def test_definitions_imported_before_rendering_at_import_are_rendered_by_0008(tmp_path):
+    """0008 renders every row an import stored without HTML, so no page shows an empty body;
+    rows already rendered keep their HTML."""
+    with scratch_database(tmp_path, "catalog", "0006_partition_items") as (url, query):
+        # The code of that time stored no HTML at import; a page view filled it (here: the first row).
+        old = code_at(BEFORE_SOURCES, tmp_path / "old")
+        manage(url, "import_agents", str(SEEDS), code=old)
+        manage(url, "shell", "-c", (
+            "from django.db.models import F; from catalog.models import Definition as D;"
+            "first = D.objects.order_by('pk').first();"
+            "D.objects.filter(pk=first.pk).update(rendered_html='<p>viewed</p>', rendered_sha256=F('sha256'))"
+        ), code=old)  # fmt: skip
+        manage(url, "migrate", "--noinput")
+        rows = query("SELECT rendered_html, rendered_sha256 = sha256 FROM catalog_definition ORDER BY id")
+        assert len(rows) > 3
+        assert rows[0] == ("<p>viewed</p>", True)
+        assert all(html.count("<h") >= 1 and same for html, same in rows[1:]), rows

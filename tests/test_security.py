@@ -14,7 +14,7 @@ import pytest
 from django.urls import reverse
 
 from tests.helpers import REPO
-from tests.hostile.checks import active_content, nonce_of
+from tests.hostile.checks import active_content
 from tests.production import HOST, as_unprivileged, production_env, read_only_dir, run
 
 # Run in a subprocess with production settings: migrates a throwaway SQLite database, logs a
@@ -150,7 +150,7 @@ def test_missing_page_is_a_plain_404(production):
     assert "Not found" in missing["body"]
     for leak in ("URLconf", "Using the URLconf", "DEBUG = True", "catalog.urls", "Traceback"):
         assert leak not in missing["body"]
-    assert active_content(missing["body"], nonce=nonce_of(missing["headers"])) == []
+    assert active_content(missing["body"]) == []
 
 
 def test_server_error_is_a_plain_500_without_a_trace(production):
@@ -160,7 +160,7 @@ def test_server_error_is_a_plain_500_without_a_trace(production):
     assert "Something went wrong" in error["body"]
     for leak in ("Traceback", "catalog_collection", "OperationalError", "no such table", str(REPO), "SECRET_KEY"):
         assert leak not in error["body"]
-    assert active_content(error["body"], nonce=nonce_of(error["headers"])) == []
+    assert active_content(error["body"]) == []
 
 
 def test_production_responses_carry_the_strict_headers(production):
@@ -193,8 +193,8 @@ def assert_security_headers(headers):
     assert directives["frame-ancestors"] == ["'none'"]
     assert directives["default-src"] == ["'self'"]
     assert "*" not in csp.split() and "data:" not in csp and "http:" not in csp
-    # A response that never used its nonce (JSON, a download) does not list it.
-    assert all(source == "'self'" or source.startswith("'nonce-") for source in directives["script-src"])
+    # Our own static files only: no nonce, so a page served from the cache is as valid as a fresh one.
+    assert directives["script-src"] == ["'self'"]
     assert headers.get("X-Content-Type-Options") == "nosniff"
     assert headers.get("Referrer-Policy") == "same-origin"
     assert headers.get("X-Frame-Options") == "DENY"
@@ -223,7 +223,7 @@ def test_every_page_carries_the_strict_headers(client, sample_catalog, name, que
     assert response.status_code == 200
     assert_security_headers(response.headers)
     if "json" not in response["Content-Type"]:
-        assert active_content(response.content.decode(), nonce=nonce_of(response)) == []
+        assert active_content(response.content.decode()) == []
 
 
 @pytest.mark.django_db
@@ -250,7 +250,10 @@ def test_admin_pages_carry_the_headers(admin_client, sample_catalog):
         assert_security_headers(response.headers)
 
 
-def test_nonce_changes_with_every_response(client, db):
-    """A nonce that repeated would be a nonce an attacker could learn and reuse."""
-    nonces = {nonce_of(client.get(reverse("catalog:overview"))) for _ in range(3)}
-    assert None not in nonces and len(nonces) == 3
+def test_pages_need_no_nonce(client, db):
+    """Every script is a static file: a page neither carries a nonce nor depends on one, so the
+    same cached bytes are valid for every visitor."""
+    pages = [client.get(reverse("catalog:overview")) for _ in range(2)]
+    assert pages[0].content == pages[1].content
+    assert b"nonce" not in pages[0].content
+    assert "nonce" not in pages[0]["Content-Security-Policy"]

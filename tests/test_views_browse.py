@@ -16,6 +16,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.html import escape
 
+from catalog.core import rendering
+from catalog.core.analysis import render_body, toc_rows
 from catalog.core.rendering import ANCHOR_PREFIX
 from catalog.models import (
     Collection,
@@ -28,11 +30,11 @@ from catalog.models import (
     Tool,
 )
 from catalog.selectors import browse, variants
-from catalog.services import rendering
 from catalog.services.importer import import_paths
 from tests.helpers import CORPUS, HTMX, assert_fragment, assert_page
 
-pytestmark = pytest.mark.django_db
+# Query counts here are the views' own: the page cache in front of them is tested in test_page_cache.py.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_off")]
 
 COMPARE_ARCHITECTS = "/compare/?left=alpha%2Fagent%2Fbackend-architect&right=beta%2Fagent%2Fbackend-architect"
 
@@ -79,7 +81,11 @@ def make_definition(collection, kind, slug, *, body="", frontmatter=None, raw=No
     frontmatter = frontmatter if frontmatter is not None else {"name": slug, "description": f"The {slug}."}
     if raw is None:
         raw = ("---\n" + "".join(f"{k}: {v}\n" for k, v in frontmatter.items()) + "---\n" + body).encode()
+    rendered = render_body(body)  # as an import stores it
     values = {
+        "rendered_html": rendered.html,
+        "rendered_toc": toc_rows(rendered.toc),
+        "rendered_sha256": hashlib.sha256(raw).hexdigest(),
         "format": Definition.Format.CLAUDE_CODE,
         "name": slug,
         "description": frontmatter.get("description", ""),
@@ -416,12 +422,12 @@ def test_skill_and_command_lists(client, catalog, django_assert_num_queries):
 def test_detail_page_shows_every_panel(client, catalog, django_assert_num_queries):
     """Body, frontmatter, tools, references, collaborators, variants, problems and provenance.
 
-    Cold: definition, cache fill, references, stamp, five variant scoring queries (same
+    Cold: definition, references, stamp, five variant scoring queries (same
     name, name words, same collection, descriptions, bodies), variant rows, tools, edges
-    out, edges in, problems, referenced-by: 15 queries, whatever the size of the catalog.
+    out, edges in, problems, referenced-by: 14 queries, whatever the size of the catalog.
     """
     architect = catalog["architect"]
-    with django_assert_num_queries(19):  # panels, plus versions, open conflict, two neighbourhood hops
+    with django_assert_num_queries(18):  # panels, plus versions, open conflict, two neighbourhood hops
         response = client.get(architect.get_absolute_url())
     assert_page(response)
     html = response.content.decode()
@@ -455,36 +461,21 @@ def test_detail_page_shows_every_panel(client, catalog, django_assert_num_querie
     assert f'href="{architect.get_absolute_url()}raw"' in html
 
 
-def test_detail_page_renders_once_and_then_reads_the_cache(client, catalog, monkeypatch, django_assert_num_queries):
-    """The sanitized HTML is stored on first view and never rendered again for the same content."""
-    architect = catalog["architect"]
-    client.get(architect.get_absolute_url())
-    architect.refresh_from_db()
-    assert architect.rendered_sha256 == architect.sha256
-    assert "<strong>scalable</strong>" in architect.rendered_html
-    assert {"level": 2, "text": "Core Responsibilities", "anchor": f"{ANCHOR_PREFIX}core-responsibilities"} in (
-        architect.rendered_toc
-    )
+def test_detail_page_shows_the_stored_html_and_never_renders(client, catalog, monkeypatch, django_assert_num_queries):
+    """The body is rendered at import; a request only reads the stored HTML and toc."""
 
     def fail(text):
-        raise AssertionError("rendered again")
+        raise AssertionError("a request rendered Markdown")
 
     monkeypatch.setattr(rendering, "render_markdown", fail)
-    url = architect.get_absolute_url()
+    url = catalog["architect"].get_absolute_url()
+    client.get(url)
     # warm: definition, references, stamp, variant rows, tools, edges out and in, problems, referenced-by
     with django_assert_num_queries(13):
         response = client.get(url)
-    assert "<strong>scalable</strong>" in response.content.decode()
-
-
-def test_detail_page_renders_again_when_the_content_changed(client, catalog):
-    """A re-import changes sha256; the stale cache is replaced on the next view."""
-    architect = catalog["architect"]
-    client.get(architect.get_absolute_url())
-    Definition.objects.filter(pk=architect.pk).update(body="# Rewritten\n\nNew *text*.\n", sha256="0" * 64)
-    html = client.get(architect.get_absolute_url()).content.decode()
-    assert "<em>text</em>" in html
-    assert "scalable" not in html.split('class="markdown"')[1].split("</div>")[0]
+    html = response.content.decode()
+    assert "<strong>scalable</strong>" in html
+    assert f'href="#{ANCHOR_PREFIX}core-responsibilities"' in html
 
 
 def test_detail_fragment(client, catalog, django_assert_num_queries):
@@ -535,7 +526,7 @@ def test_detail_json_contract(client, catalog, django_assert_num_queries):
     """A detail answers at least key, url, kind, name, collection, description, model, tools
     (canonical), skills, commands, problems and variants; it never renders the body."""
     architect = catalog["architect"]
-    with django_assert_num_queries(14):  # the HTML's panels without the render-cache fill and HTML-only parts
+    with django_assert_num_queries(14):  # the HTML's panels without the HTML-only parts
         data = client.get(architect.get_absolute_url() + "?format=json").json()
     assert data["key"] == "alpha/agent/backend-architect"
     assert data["url"] == "/d/alpha/agent/backend-architect/"
@@ -562,8 +553,6 @@ def test_detail_json_contract(client, catalog, django_assert_num_queries):
     }  # fmt: skip
     assert data["frontmatter"]["x-team"] == "platform"
     assert data["provenance"]["sha256"] == architect.sha256
-    architect.refresh_from_db()
-    assert architect.rendered_sha256 == ""
 
 
 def test_detail_of_an_unknown_definition_is_404(client, catalog):

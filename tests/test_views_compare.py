@@ -16,6 +16,9 @@ from django.utils.html import escape
 from catalog.models import Definition, Reference
 from tests.helpers import HTMX, SEEDS, edited_seed_text, seed_path
 
+# Query counts here are the views' own: the page cache in front of them is tested in test_page_cache.py.
+pytestmark = pytest.mark.usefixtures("page_cache_off")
+
 URL = reverse_lazy("catalog:compare")
 PATCH = reverse_lazy("catalog:compare_patch")
 PICK = reverse_lazy("catalog:compare_pick")

@@ -12,7 +12,8 @@ from catalog.selectors.graph import neighbourhood
 from catalog.views.graph import TABLE_CAP
 from tests.helpers import HTMX
 
-pytestmark = pytest.mark.django_db
+# Query counts here are the views' own: the page cache in front of them is tested in test_page_cache.py.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_off")]
 
 URL = "/graph/"
 
@@ -114,16 +115,19 @@ def test_focus_keeps_a_node_and_its_neighbours(client, sample_catalog):
 
 
 def test_json_takes_one_query(client, sample_catalog, django_assert_num_queries):
-    """The whole graph comes from one joined query, whatever its size."""
-    with django_assert_num_queries(1):
-        client.get(f"{URL}?format=json")
-    with django_assert_num_queries(1):
+    """The whole graph comes from one joined query, whatever its size (plus the catalog stamp its
+    cache keys on); then from the cache until the catalog changes."""
+    with django_assert_num_queries(2):
+        first = client.get(f"{URL}?format=json").json()
+    with django_assert_num_queries(2):
         client.get(f"{URL}?format=json&kind=peer&collection=acme-studio-sample&min_degree=2&focus=test-engineer")
+    with django_assert_num_queries(1):  # the stamp
+        assert client.get(f"{URL}?format=json").json() == first
 
 
 def test_full_page_has_form_graph_data_and_table(client, sample_catalog, django_assert_num_queries):
     """The page has the filter form, the graph's data as json_script, and the edges as a table."""
-    with django_assert_num_queries(2):  # edges, collection choices
+    with django_assert_num_queries(3):  # stamp, edges, collection choices
         response = client.get(URL)
     assert response.status_code == 200
     assert "HX-Request" in response["Vary"]
@@ -139,7 +143,7 @@ def test_full_page_has_form_graph_data_and_table(client, sample_catalog, django_
 
 def test_fragment_is_the_table_and_data_only(client, sample_catalog, django_assert_num_queries):
     """An htmx request gets the results partial alone, with the same filters applied."""
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):  # stamp, edges
         response = client.get(f"{URL}?kind=peer", headers=HTMX)
     html = response.content.decode()
     assert "<html" not in html and "<form" not in html

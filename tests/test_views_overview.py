@@ -17,7 +17,8 @@ from catalog.models import Collection, Definition, Edge, Problem
 from catalog.selectors import overview
 from tests.helpers import HTMX, SAMPLE, SAMPLE_NAME, assert_fragment, assert_page
 
-pytestmark = pytest.mark.django_db
+# Query counts here are the views' own: the page cache in front of them is tested in test_page_cache.py.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_off")]
 
 SAMPLE_SLUG = "acme-studio-sample"
 COLLECTION_URL = f"/collections/{SAMPLE_SLUG}/"

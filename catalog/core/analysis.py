@@ -1,14 +1,16 @@
-"""Everything the importer derives from one file, in pure Python: parse, extract, check.
+"""Everything the importer derives from one file, in pure Python: parse, extract, check, render.
 
 Kept free of Django so that worker processes can import it cheaply: the importer analyses
-many files in parallel, then writes the results in one transaction. ``lint_agents``
+many files in parallel (the body is rendered to sanitized HTML there too, so no request
+ever renders Markdown), then writes the results in one transaction. ``lint_agents``
 (``catalog.core.linting``) runs the same ``analyse``, so the two report the same findings.
 """
 
+import html
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 
-from . import collaboration, extraction, parsing, rules
+from . import collaboration, extraction, parsing, rendering, rules
 
 
 @dataclass(frozen=True)
@@ -20,13 +22,15 @@ class Analysis:
     edges: tuple = ()
     findings: tuple = ()  # per-file rule findings, the parser's own problems included
     rejection: parsing.Problem | None = None
+    rendered: rendering.Rendered | None = None  # the body as sanitized HTML, with its toc
 
 
-def analyse(raw, relpath, kind, fmt, namespace="", plugin=""):
+def analyse(raw, relpath, kind, fmt, namespace="", plugin="", *, render=True):
     """Parse one file, extract what the catalog stores and run the per-file rules; never raises.
 
     ``plugin`` names the Claude Code plugin the file belongs to (plugin agents ignore some
     fields). An extractor that trips costs the file its items and edges, never its findings.
+    ``render=False`` skips rendering the body (``lint_agents`` shows no HTML).
     """
     try:
         parsed = parsing.parse_definition(raw, relpath, kind, fmt, namespace)
@@ -49,7 +53,24 @@ def analyse(raw, relpath, kind, fmt, namespace="", plugin=""):
         items, edges = (), ()
     # The rules read the parsed file, not what extraction made of it: they run, once, either way.
     findings = rules.check_definition(parsed, plugin=bool(plugin))
-    return Analysis(parsed=parsed, items=items, edges=edges, findings=findings)
+    rendered = render_body(parsed.body) if render else None
+    return Analysis(parsed=parsed, items=items, edges=edges, findings=findings, rendered=rendered)
+
+
+def render_body(body):
+    """The body as sanitized HTML; never raises, so a renderer bug cannot lose the definition.
+
+    The fallback is the text itself, escaped in a ``<pre>``: still safe, still readable.
+    """
+    try:
+        return rendering.render_markdown(body)
+    except Exception:  # noqa: BLE001 - the definition matters more than its formatting
+        return rendering.Rendered(html=rendering.sanitize_html(f"<pre>{html.escape(body)}</pre>"), toc=())
+
+
+def toc_rows(toc):
+    """A ``Rendered.toc`` as the JSON that ``Definition.rendered_toc`` stores."""
+    return [{"level": entry.level, "text": entry.text, "anchor": entry.anchor} for entry in toc]
 
 
 def analyse_batch(jobs):

@@ -58,7 +58,13 @@ def _lint_collection(root, only):
             findings[candidate.relpath] = (finding_from_problem(problem),)
             continue
         result = analysis.analyse(
-            raw, candidate.relpath, candidate.kind, candidate.format, candidate.namespace, candidate.plugin
+            raw,
+            candidate.relpath,
+            candidate.kind,
+            candidate.format,
+            candidate.namespace,
+            candidate.plugin,
+            render=False,
         )
         if result.parsed is None:
             findings[candidate.relpath] = (finding_from_problem(result.rejection),)

@@ -90,7 +90,7 @@ def _run(statements_by_vendor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalog", "0007_collection_sources"),
+        ("catalog", "0008_render_bodies"),
     ]
 
     operations = [

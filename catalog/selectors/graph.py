@@ -16,6 +16,7 @@ Resolved nodes are identified by their definition key (``collection/kind/slug``)
 did not resolve become one node each, ``missing:<name>``.
 """
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass
 
@@ -24,6 +25,7 @@ from django.urls import reverse
 
 from ..core.keys import key_of
 from ..models import Collection, Edge
+from ..stamp import cached
 
 # The kinds of edge, for views (which read no model themselves).
 EDGE_KINDS = Edge.Kind
@@ -165,11 +167,16 @@ def edge_rows(filters):
 
 
 def graph_data(filters):
-    """The filtered graph as the JSON twin returns it.
+    """The filtered graph as the JSON twin returns it, computed once per catalog stamp.
 
     A focus keeps the matched nodes and their direct neighbours; ``min_degree`` then counts
     edges within what is left, but never drops a focused node.
     """
+    key = hashlib.blake2b(repr(filters).encode(), digest_size=12).hexdigest()
+    return cached(f"graph:{key}", lambda: _graph_data(filters))
+
+
+def _graph_data(filters):
     nodes, edges = _graph_from_rows(edge_rows(filters))
     focus = ()
     if filters.focus:

@@ -13,7 +13,7 @@ from django.db import connection
 from django.db.models import Q
 
 from ..core import collaboration, discovery, parsing
-from ..core.analysis import Analysis
+from ..core.analysis import Analysis, toc_rows
 from ..core.text import slugify
 from ..models import Definition, DefinitionTool, DefinitionVersion, Edge, Item, Problem, Reference, Tool
 
@@ -59,8 +59,8 @@ def keep_version(definition, replaced_by="import"):
 
 
 def fill(definition, planned, slug, run, now):
-    """Set every field the file gives (``Planned``) on the definition, unsaved; the rendered
-    HTML is cleared, to be filled again from the new body."""
+    """Set every field the file gives (``Planned``) on the definition, unsaved, the body's
+    sanitized HTML (rendered by the analysis, in a worker process) included."""
     parsed = planned.parsed
     definition.kind = parsed.kind
     definition.format = parsed.format
@@ -83,9 +83,11 @@ def fill(definition, planned, slug, run, now):
     definition.missing = False
     definition.import_run = run
     definition.imported_at = now
-    definition.rendered_html = ""
-    definition.rendered_toc = []
-    definition.rendered_sha256 = ""
+    rendered = planned.analysis.rendered
+    definition.rendered_html = rendered.html
+    definition.rendered_toc = toc_rows(rendered.toc)
+    # The hash of the bytes that were rendered: an edit's text, not the upstream file's.
+    definition.rendered_sha256 = planned.sha256
 
 
 def replace_derived(written, updated_ids, collection, run, tool_cache, cross=None, report=None):
@@ -201,9 +203,7 @@ def _tools_by_name(refs, cache):
 
 def resolve_catalog():
     """Link dangling edges and references to the definitions they name, catalog-wide."""
-    agents = Definition.objects.filter(kind=Definition.Kind.AGENT).values_list(
-        "pk", "collection_id", "slug", "name"
-    )
+    agents = Definition.objects.filter(kind=Definition.Kind.AGENT).values_list("pk", "collection_id", "slug", "name")
     index = collaboration.NameIndex((str(pk), str(coll), slug, name) for pk, coll, slug, name in agents)
     edges = list(
         Edge.objects.filter(target=None).select_related("source").only("pk", "target_name", "source__collection_id")

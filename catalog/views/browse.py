@@ -20,7 +20,6 @@ from django.views.decorators.vary import vary_on_headers
 from ..core.install import install_for
 from ..selectors import browse, definitions, finding, graph, overview
 from ..selectors.browse import DefinitionFilters
-from ..services.rendering import ensure_rendered
 from . import json_api
 from .common import respond, wants_fragment, wants_json
 from .downloads import wants_zip, zip_response
@@ -58,8 +57,6 @@ def definition_list(request, kind):
 def definition_detail(request, collection, kind, slug):
     """One definition: rendered body, frontmatter, tools, references, collaborators, variants."""
     definition = get_object_or_404(definitions.detail_queryset(), collection__slug=collection, kind=kind, slug=slug)
-    if not wants_json(request):
-        ensure_rendered(definition)
     panels = definitions.definition_panels(definition)
     raw_url = reverse("catalog:definition_raw", args=[collection, kind, slug])
     install = install_for(definition, request.build_absolute_uri(raw_url))

@@ -10,6 +10,8 @@ from ..selectors import graph
 from .common import respond, wants_fragment, wants_json
 
 TABLE_CAP = 500  # rows of the no-JavaScript edge table; the graph itself is not capped
+# Above this many nodes the whole-catalog graph opens on collections (static/js/graph.js).
+OVERVIEW_FROM = 300
 
 
 @require_GET
@@ -39,6 +41,11 @@ def collaboration_graph(request):
         "node_count": len(data["nodes"]),
         "capped": len(data["edges"]) > TABLE_CAP,
         "table_cap": TABLE_CAP,
+        "overview": len(data["nodes"]) > OVERVIEW_FROM
+        and not filters.focus
+        and not filters.collections
+        and request.GET.get("view") != "agents",
+        "overview_from": OVERVIEW_FROM,
         "edge_kinds": graph.EDGE_KINDS.choices,
         # The fragment carries no filter form, so it skips the choices query.
         "collections": [] if wants_fragment(request) else list(graph.collection_choices()),

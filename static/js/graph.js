@@ -2,6 +2,12 @@
 // the server put in the json_script element the attribute names. The page works without
 // it (the edge table); this only adds the picture. Loaded as a static file for the CSP.
 //
+// A whole catalog of thousands of agents is one unreadable disc, so above OVERVIEW_FROM nodes
+// the main graph opens on an overview: one node per collection (sized by its agents), edges
+// aggregated between collections (sized by their count). Clicking a collection expands it
+// into its agents by adding ?collection= to the URL; ?focus= and ?view=agents also show
+// agents, so every view is a link.
+//
 // Signals for tests and benchmarks: a drawn container gets data-graph-ready and
 // data-graph-nodes / data-graph-edges; the main graph also sets window.graphReady and
 // window.graphReadyAt (ms since navigation start).
@@ -23,6 +29,8 @@
   ];
   const DANGLING = "#adb5bd";
   const COSE_LIMIT = 300; // above this many nodes, a force layout costs seconds; use rings by degree
+  const OVERVIEW_FROM = 300; // the page's data-graph-overview-from overrides it (views/graph.py)
+  const OUTSIDE = "not in the catalog";
 
   function readData(id) {
     const script = document.getElementById(id);
@@ -41,9 +49,65 @@
     }));
     const edges = data.edges.map((e, i) => ({
       group: "edges",
-      data: { id: `e${i}`, source: e.source, target: e.target, kind: e.kind, evidence: e.evidence },
+      data: { id: `e${i}`, source: e.source, target: e.target, kind: e.kind, evidence: e.evidence, count: e.count || 1 },
     }));
     return nodes.concat(edges);
+  }
+
+  function wantsOverview(data) {
+    const params = new URLSearchParams(window.location.search);
+    const narrowed = params.getAll("collection").some(Boolean) || (params.get("focus") || "").trim();
+    const main = document.querySelector("[data-graph-main]");
+    const from = Number(main?.dataset.graphOverviewFrom || OVERVIEW_FROM);
+    return data.nodes.length > from && !narrowed && params.get("view") !== "agents";
+  }
+
+  // Collections as nodes, edges summed per (source collection, target collection, kind).
+  function overview(data) {
+    const home = new Map(data.nodes.map((n) => [n.id, n.dangling ? OUTSIDE : n.collection]));
+    const members = new Map();
+    for (const n of data.nodes) {
+      const group = home.get(n.id);
+      if (!members.has(group)) members.set(group, []);
+      members.get(group).push(n.label.toLowerCase());
+    }
+    const sums = new Map();
+    for (const e of data.edges) {
+      const key = `${home.get(e.source)}\u0000${home.get(e.target)}\u0000${e.kind}`;
+      sums.set(key, (sums.get(key) || 0) + 1);
+    }
+    const nodes = [...members].map(([group, labels]) => ({
+      id: `group:${group}`,
+      label: `${group} (${labels.length})`,
+      collection: group,
+      dangling: group === OUTSIDE,
+      members: labels,
+      degree: labels.length,
+    }));
+    const edges = [...sums].map(([key, count]) => {
+      const [source, target, kind] = key.split("\u0000");
+      return { source: `group:${source}`, target: `group:${target}`, kind, count, evidence: `${count} edge(s)` };
+    });
+    return { nodes, edges, focus: [] };
+  }
+
+  function overviewStyles(rules, data) {
+    const most = Math.max(1, ...data.nodes.map((n) => n.degree));
+    const heaviest = Math.max(1, ...data.edges.map((e) => e.count));
+    rules.push(
+      { selector: "node", style: { width: `mapData(degree, 1, ${most}, 18, 90)`, height: `mapData(degree, 1, ${most}, 18, 90)`, "font-size": 12 } },
+      { selector: "edge", style: { width: `mapData(count, 1, ${heaviest}, 1, 14)`, "curve-style": "bezier", "target-arrow-shape": "triangle", "arrow-scale": 0.6 } },
+      { selector: "edge[source = target]", style: { "curve-style": "bezier", "loop-direction": "0deg", "loop-sweep": "-60deg" } },
+    );
+    return rules;
+  }
+
+  function expand(group) {
+    const params = new URLSearchParams(window.location.search);
+    params.delete("view");
+    if (group === OUTSIDE) params.set("view", "agents");
+    else params.set("collection", group);
+    window.location.assign(`${window.location.pathname}?${params}`);
   }
 
   function stylesheet(count) {
@@ -118,6 +182,13 @@
     return found.map((n) => n.id());
   }
 
+  // In the overview, typing a name highlights the collections that hold a matching agent.
+  function groupsWith(cy, text) {
+    const wanted = text.trim().toLowerCase();
+    if (!wanted) return [];
+    return cy.nodes().filter((n) => n.data("members").some((label) => label.startsWith(wanted))).map((n) => n.id());
+  }
+
   function legend(list, colours, data) {
     list.replaceChildren();
     for (const [slug, colour] of colours) {
@@ -138,8 +209,10 @@
     list.hidden = list.children.length === 0;
   }
 
-  function draw(container, data = readData(container.dataset.graph)) {
+  function draw(container, full = readData(container.dataset.graph)) {
     if (typeof window.cytoscape !== "function") return;
+    const grouped = container.hasAttribute("data-graph-main") && wantsOverview(full);
+    const data = grouped ? overview(full) : full;
     const colours = collectionColours(data.nodes);
     if (container.cy) container.cy.destroy();
     container.hidden = false;
@@ -147,8 +220,8 @@
     const cy = window.cytoscape({
       container,
       elements: elements(data, colours),
-      style: stylesheet(data.nodes.length),
-      layout: layout(data.nodes.length),
+      style: grouped ? overviewStyles(stylesheet(0), data) : stylesheet(data.nodes.length),
+      layout: grouped ? { name: "cose", animate: false, randomize: false, nodeDimensionsIncludeLabels: true } : layout(data.nodes.length),
       minZoom: 0.05,
       maxZoom: 4,
       wheelSensitivity: 0.3,
@@ -158,15 +231,19 @@
     });
     container.cy = cy;
     cy.on("tap", "node", (event) => {
+      if (grouped) return expand(event.target.data("collection"));
       const url = event.target.data("url");
       if (url) window.location.assign(url);
     });
     cy.on("mouseover", "node", (event) => {
-      container.title = event.target.data("url") ? `${event.target.data("label")}: click to open` : `${event.target.data("label")} (not in the catalog)`;
+      const label = event.target.data("label");
+      if (grouped) container.title = `${label}: click to show its agents`;
+      else container.title = event.target.data("url") ? `${label}: click to open` : `${label} (not in the catalog)`;
     });
     highlight(cy, data.focus || []);
     container.dataset.graphNodes = String(cy.nodes().length);
     container.dataset.graphEdges = String(cy.edges().length);
+    container.dataset.graphView = grouped ? "overview" : "agents";
     container.dataset.graphReady = "true";
     if (container.hasAttribute("data-graph-main")) {
       const list = document.querySelector("[data-graph-legend]");
@@ -185,7 +262,9 @@
     if (main && focus) {
       // Typing highlights in place; committing the box (change) reloads the neighbourhood via htmx.
       focus.addEventListener("input", () => {
-        if (main.cy) highlight(main.cy, matching(main.cy, focus.value));
+        if (!main.cy) return;
+        if (main.dataset.graphView === "overview") highlight(main.cy, groupsWith(main.cy, focus.value));
+        else highlight(main.cy, matching(main.cy, focus.value));
       });
     }
     // htmx swaps the table; the graph follows with the JSON twin of the same filters,

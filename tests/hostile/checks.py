@@ -1,10 +1,10 @@
 """Find active content in a response by parsing it, never by searching its text.
 
-``active_content(html, nonce=...)`` walks the document with ``html.parser``, which decodes
+``active_content(html)`` walks the document with ``html.parser``, which decodes
 entities in attribute values as a browser does, and returns one line per finding:
 
-- a ``<script>`` that is neither one of our static files carrying the response's nonce nor
-  an inert JSON block that parses and holds no ``</script`` or ``<!--``;
+- a ``<script>`` that is neither one of our static files nor an inert JSON block that
+  parses and holds no ``</script`` or ``<!--``;
 - an ``on*`` event handler; a ``javascript:``, ``data:`` or ``vbscript:`` URL in any
   attribute that navigates or loads;
 - an htmx attribute that AgentDash's own templates never write (``hx-on*``, ``hx-post``,
@@ -28,7 +28,6 @@ from catalog.core.rendering import ANCHOR_PREFIX
 STATIC_PREFIX = "/static/"
 # Our scripts: static files, and the admin's JavaScript translation catalog.
 OWN_SCRIPT_PREFIXES = (STATIC_PREFIX, "/admin/jsi18n/")
-_NONCE = re.compile(r"'nonce-([^']+)'")
 
 URL_ATTRIBUTES = frozenset(
     {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "background", "srcset", "ping",
@@ -66,16 +65,9 @@ def same_origin(url):
     return url == "" or url.startswith(("#", "?")) or (url.startswith("/") and not url.startswith("//"))
 
 
-def nonce_of(response):
-    """The nonce allowed by the response's Content-Security-Policy header, or None."""
-    match = _NONCE.search(response.get("Content-Security-Policy", ""))
-    return match.group(1) if match else None
-
-
 class _Walker(HTMLParser):
-    def __init__(self, nonce):
+    def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.nonce = nonce
         self.findings = []
         self.json_blocks = []
         self.ids = {}
@@ -164,8 +156,6 @@ class _Walker(HTMLParser):
         src = attributes.get("src") or ""
         if not src.startswith(OWN_SCRIPT_PREFIXES) or "//" in src or PAYLOAD.search(src):
             self.flag(f"<script src={src!r}> is not one of our own scripts")
-        if self.nonce is None or attributes.get("nonce") != self.nonce:
-            self.flag(f"<script src={src!r}> without the response's nonce")
 
     def _check_attribute(self, tag, name, value):
         if name.startswith("on"):
@@ -186,24 +176,20 @@ class _Walker(HTMLParser):
                 self.flag(f"<{tag} {name}={value[:60]!r}> htmx attribute with a payload")
 
 
-def _walk(html, nonce):
-    walker = _Walker(nonce)
+def _walk(html):
+    walker = _Walker()
     walker.feed(html)
     walker.close()
     return walker
 
 
-def active_content(html, *, nonce):
-    """Every active construct in ``html``; ``nonce`` is the one our own scripts must carry.
-
-    Pass the nonce the response's CSP allows (``nonce_of(response)``); with None, every
-    script but inert JSON is a finding.
-    """
-    walker = _walk(html, nonce)
+def active_content(html):
+    """Every active construct in ``html``."""
+    walker = _walk(html)
     duplicates = [f"id {key!r} appears {count} times" for key, count in walker.ids.items() if count > 1]
     return walker.findings + duplicates
 
 
 def script_json(html):
     """``{id: parsed JSON}`` for every ``<script type="application/json">`` in ``html``."""
-    return dict(_walk(html, None).json_blocks)
+    return dict(_walk(html).json_blocks)
