@@ -10,7 +10,8 @@ from catalog.models import Definition, Family, FamilyMember
 from catalog.selectors import families as family_reads
 from catalog.services import editing
 from catalog.services.families import refresh_families
-from tests.helpers import CORPUS, made_up_prose, seed_path, write_tree
+from catalog.services.sources import import_sources
+from tests.helpers import CORPUS, Upstream, hermetic_git_env, made_up_prose, seed_path, write_tree
 
 pytestmark = pytest.mark.django_db
 
@@ -69,6 +70,27 @@ def test_the_original_is_the_earliest_import(two_collections, import_tree):
     scribe = FamilyMember.objects.get(key="beta/agent/changelog-scribe")
     writer = FamilyMember.objects.get(key="alpha/agent/release-notes-writer")
     assert writer.copy_of_id == scribe.pk and scribe.copy_of_id is None
+
+
+def test_with_git_sources_the_original_is_the_earliest_upstream_change(tmp_path, monkeypatch, settings):
+    """Two repositories hold one body: the one whose file was committed first is the original,
+    though it is imported last, and the newer change earns the recency points."""
+    hermetic_git_env(monkeypatch, tmp_path)
+    settings.AGENTDASH_SOURCES_DIR = tmp_path / "sources"
+    newer, older = Upstream(tmp_path / "newer"), Upstream(tmp_path / "older")
+    newer.commit("2024-03-01T12:00:00+00:00", {"agents/release-notes-writer.md": agent("release-notes-writer", BODY)})
+    older.commit("2019-07-01T12:00:00+00:00", {"agents/changelog-scribe.md": agent("changelog-scribe", BODY)})
+    import_sources([newer.url])
+    import_sources([older.url])
+
+    writer = FamilyMember.objects.get(key__endswith="/agent/release-notes-writer")
+    scribe = FamilyMember.objects.get(key__endswith="/agent/changelog-scribe")
+    assert writer.family_id == scribe.family_id
+    assert writer.copy_of_id == scribe.pk and scribe.copy_of_id is None
+    page = family_reads.family_page(writer.family.key)
+    reasons = {m.key: m.score_reasons for m in page.members}
+    assert any("changed upstream 2024-03-01 (the newest)" in r for r in reasons[writer.key]), reasons
+    assert any("changed upstream 2019-07-01" in r for r in reasons[scribe.key]), reasons
 
 
 def test_reimporting_unchanged_files_rewrites_no_family(two_collections, import_tree):

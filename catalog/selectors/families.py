@@ -33,7 +33,7 @@ from .links import pairwise_compare_urls
 # ---------------------------------------------------------------------------
 
 _MEMBER_FIELDS = ("pk", "kind", "name", "slug", "sha256", "body", "description", "examples", "imported_at",
-                  "collection__slug")  # fmt: skip
+                  "upstream_changed_at", "collection__slug")  # fmt: skip
 
 
 def core_members(definition_ids, first_imported=None):
@@ -77,8 +77,9 @@ def core_members(definition_ids, first_imported=None):
             examples=len(row["examples"] or ()),
             errors=severities[pk][Problem.Severity.ERROR],
             warnings=severities[pk][Problem.Severity.WARNING],
-            # No upstream commit date is stored per file yet: the first import is the evidence.
-            upstream_changed=None,
+            # From git (the last commit that changed the file) when the collection is a checkout;
+            # else the first import is the only evidence.
+            upstream_changed=row["upstream_changed_at"],
             first_imported=first_imported.get(pk) or row["imported_at"],
         )
     return found
