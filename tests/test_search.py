@@ -412,7 +412,7 @@ def test_history_restore_gets_the_full_page(client, reliability):
     assert "<html" in response.content.decode()
 
 
-def test_fragment_query_count_is_fixed(client, reliability, django_assert_max_num_queries):
+def test_fragment_query_count_is_fixed(client, reliability, django_assert_max_num_queries, page_cache_off):
     """A search costs a few queries whatever the number of hits (no per-hit queries)."""
     for n in range(8):
         make_definition(f"Extra {n}", [(M, f"Uptime report number {n}")])
