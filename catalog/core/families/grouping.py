@@ -384,7 +384,8 @@ def regroup(previous: Iterable[Entry], upserts: Iterable[Entry] = (), deletes: I
     families, family_of_member = {}, {}
     for members in _components(region, state, by_label, links):
         key = _family_key(members, state, before)
-        assert key not in families, key
+        if key in families:  # two components under one key would lose a family's members
+            raise RuntimeError(f"two families would share the key {key!r}")
         families[key] = tuple(sorted(members))
         family_of_member.update(dict.fromkeys(members, key))
     inside = defaultdict(list)
