@@ -52,7 +52,10 @@ def synthetic(agents, seed=1):
     rng = random.Random(seed)
     now = timezone.now()
     collections = Collection.objects.bulk_create(
-        [Collection(name=f"Collection {i}", slug=f"collection-{i}") for i in range(20)]
+        [
+            Collection(name=f"Collection {i}", slug=f"collection-{i}", source_key=f"name:Collection {i}")
+            for i in range(20)
+        ]
     )
     definitions = Definition.objects.bulk_create(
         [

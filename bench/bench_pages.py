@@ -93,7 +93,13 @@ def build(agents, seed=1):
     with transaction.atomic():
         run = ImportRun.objects.create(status="succeeded", finished_at=now, found=agents)
         collections = Collection.objects.bulk_create(
-            Collection(name=f"Collection {i:02d}", slug=f"collection-{i:02d}", kind="repository") for i in range(40)
+            Collection(
+                name=f"Collection {i:02d}",
+                slug=f"collection-{i:02d}",
+                source_key=f"name:Collection {i:02d}",
+                kind="repository",
+            )
+            for i in range(40)
         )
         tools = {t.name: t for t in Tool.objects.bulk_create(Tool(name=n, kind=k) for n, k in TOOLS)}
         names = [f"{topic}-{role}" for topic in TOPICS for role in ROLES]

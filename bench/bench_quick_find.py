@@ -57,7 +57,7 @@ def build_catalog(count):
     rng = random.Random(18)
     now = timezone.now()
     collections = Collection.objects.bulk_create(
-        Collection(name=f"Collection {n}", slug=f"collection-{n}") for n in range(20)
+        Collection(name=f"Collection {n}", slug=f"collection-{n}", source_key=f"name:Collection {n}") for n in range(20)
     )
     kinds = ["agent"] * 6 + ["command"] * 3 + ["skill"]
     body = " ".join(rng.choices(WORDS, k=100))

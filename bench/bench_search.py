@@ -123,7 +123,7 @@ def build_catalog(agents):
         with connection.cursor() as cursor:
             cursor.execute("DROP INDEX catalog_item_search_vector")
     collections = Collection.objects.bulk_create(
-        Collection(name=f"Collection {n}", slug=f"collection-{n}") for n in range(20)
+        Collection(name=f"Collection {n}", slug=f"collection-{n}", source_key=f"name:Collection {n}") for n in range(20)
     )
     tools = Tool.objects.bulk_create(Tool(name=name, kind=Tool.Kind.BUILTIN) for name in TOOLS)
     batch = 5000
